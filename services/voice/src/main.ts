@@ -1,14 +1,35 @@
-import { createServer } from 'node:http';
+import { startVoiceService } from './app';
+import { loadVoiceEnv } from './config/env';
 
-// Placeholder entry point: replaced by the full voice service (issue 2). Kept minimal so the
-// bundle/Dockerfile work can proceed against the agreed contract: PORT, GET /health -> 200.
-const port = Number(process.env.PORT ?? 8080);
-const server = createServer((req, res) => {
-  if (req.url === '/health') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 'ok' }));
-    return;
-  }
-  res.writeHead(404).end();
+/**
+ * Container entry point. SIGTERM (ECS stop, scale-in, deploy): fail health checks, refuse new
+ * calls, let live calls finish until the drain deadline (under Fargate's 120 s stop timeout),
+ * then exit 0.
+ */
+async function main(): Promise<void> {
+  const env = loadVoiceEnv();
+  const service = await startVoiceService(env);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    service.logger.info({ signal }, 'shutting down');
+    service.drain(env.DRAIN_DEADLINE_SEC * 1000).then(
+      ({ forced }) => {
+        service.logger.info({ forced }, 'drained');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        service.logger.error({ err: (err as Error).message }, 'drain failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`voice service failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
 });
-server.listen(port, () => process.stdout.write(`listening on ${port}\n`));

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
+
+/**
+ * Every environment variable the voice service reads, validated once at start-up. Unset
+ * provider keys / stores select the embedded defaults (emulators, in-process limits, file store).
+ */
+export const voiceEnvSchema = z.object({
+  PORT: int(8080, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  ENVIRONMENT: z.string().regex(/^[a-z0-9-]{1,32}$/).default('local'),
+  SERVICE_NAME: z.string().default('voice'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DEEPGRAM_API_KEY: optionalString,
+  DEEPGRAM_URL: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString,
+  ELEVENLABS_API_KEY: optionalString,
+  ELEVENLABS_BASE_URL: optionalString,
+  REDIS_URL: optionalString,
+  MONGODB_URI: optionalString,
+
+  AGENTS_FILE: z.string().default('agents.json'),
+  DEFAULT_AGENT_ID: z.string().default('default'),
+
+  /** Hard cap on live calls in this task; above it the upgrade is refused with 503. */
+  MAX_CALLS_PER_TASK: int(400, 1),
+  /** required: signed stream URLs (or basic auth when configured); basic: basic auth only; disabled: loopback-only local use. */
+  STREAM_AUTH_MODE: z.enum(['required', 'basic', 'disabled']).optional(),
+  STREAM_SIGNING_KEY: optionalString,
+  STREAM_SIGNING_KEY_ID: z.string().default('k1'),
+  STREAM_SIGNING_PREVIOUS_KEY: optionalString,
+  STREAM_SIGNING_PREVIOUS_KEY_ID: z.string().default('k0'),
+  /** `user:password` accepted as HTTP basic auth on the stream URL (Exotel static-URL setups). */
+  STREAM_BASIC_AUTH: optionalString,
+
+  DRAIN_DEADLINE_SEC: int(110, 0, 3600),
+  METRICS_INTERVAL_SEC: int(60, 5, 3600),
+  ECS_AGENT_URI: optionalString,
+  DATA_DIR: z.string().default('.data'),
+});
+
+export type VoiceEnv = z.infer<typeof voiceEnvSchema>;
+
+export function loadVoiceEnv(env: NodeJS.ProcessEnv = process.env): VoiceEnv {
+  const parsed = voiceEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    // Name the variable, never echo its value: it may be a secret.
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid voice service configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost';
+}

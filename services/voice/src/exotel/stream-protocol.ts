@@ -1,0 +1,173 @@
+import { z } from 'zod';
+
+/**
+ * Exotel Voicebot (bidirectional stream) wire format. See ../../../../docs/architecture.md and
+ * shared/protocols/exotel.md. Inbound frames are validated here so the pipeline only ever sees
+ * typed events; outbound frames are built here so field names (snake_case `stream_sid`) are
+ * right in exactly one place.
+ */
+
+// Exotel sends some numbers as strings (sample_rate "8000"); accept both.
+const numeric = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
+const seq = numeric.optional();
+
+const connectedSchema = z.object({ event: z.literal('connected') }).passthrough();
+
+const startSchema = z.object({
+  event: z.literal('start'),
+  sequence_number: seq,
+  stream_sid: z.string().min(1).max(128).optional(),
+  start: z
+    .object({
+      stream_sid: z.string().min(1).max(128),
+      call_sid: z.string().min(1).max(128),
+      account_sid: z.string().max(128).optional(),
+      from: z.string().max(64).optional(),
+      to: z.string().max(64).optional(),
+      custom_parameters: z.record(z.string(), z.unknown()).optional(),
+      media_format: z
+        .object({
+          encoding: z.string().max(32).optional(),
+          sample_rate: numeric.optional(),
+          bit_rate: z.union([z.number(), z.string()]).optional(),
+        })
+        .passthrough()
+        .optional(),
+    })
+    .passthrough(),
+});
+
+const mediaSchema = z.object({
+  event: z.literal('media'),
+  sequence_number: seq,
+  stream_sid: z.string().max(128).optional(),
+  media: z.object({
+    chunk: numeric.optional(),
+    timestamp: numeric.optional(),
+    payload: z.string(),
+  }),
+});
+
+const dtmfSchema = z.object({
+  event: z.literal('dtmf'),
+  sequence_number: seq,
+  stream_sid: z.string().max(128).optional(),
+  dtmf: z.object({
+    digit: z.string().regex(/^[0-9*#A-D]$/),
+    duration: numeric.optional(),
+  }),
+});
+
+const markSchema = z.object({
+  event: z.literal('mark'),
+  sequence_number: seq,
+  stream_sid: z.string().max(128).optional(),
+  mark: z.object({ name: z.string().min(1).max(128) }),
+});
+
+const stopSchema = z.object({
+  event: z.literal('stop'),
+  sequence_number: seq,
+  stream_sid: z.string().max(128).optional(),
+  stop: z
+    .object({
+      call_sid: z.string().max(128).optional(),
+      account_sid: z.string().max(128).optional(),
+      reason: z.string().max(256).optional(),
+    })
+    .passthrough()
+    .optional(),
+});
+
+export type ConnectedEvent = z.infer<typeof connectedSchema>;
+export type StartEvent = z.infer<typeof startSchema>;
+export type DtmfEvent = z.infer<typeof dtmfSchema>;
+export type MarkEvent = z.infer<typeof markSchema>;
+export type StopEvent = z.infer<typeof stopSchema>;
+/** Media with its audio already decoded: the pipeline never sees base64. */
+export interface MediaEvent {
+  event: 'media';
+  audio: Buffer;
+  timestamp?: number;
+}
+
+export type InboundEvent = ConnectedEvent | StartEvent | MediaEvent | DtmfEvent | MarkEvent | StopEvent;
+
+export type ParseResult =
+  | { ok: true; event: InboundEvent }
+  | { ok: false; error: 'malformed-json' | 'unknown-event' | 'invalid-event' | 'bad-audio'; detail: string };
+
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** The media hot path: avoid zod and re-parsing for the frame that arrives 10×/s per call. */
+function parseMedia(raw: Record<string, unknown>): ParseResult {
+  const media = raw.media as Record<string, unknown> | undefined;
+  const payload = media?.payload;
+  if (typeof payload !== 'string') return { ok: false, error: 'invalid-event', detail: 'media.payload missing' };
+  // base64 of 16-bit PCM: length must be a multiple of 4 and decode to an even byte count.
+  if (payload.length % 4 !== 0 || !BASE64_RE.test(payload)) {
+    return { ok: false, error: 'bad-audio', detail: 'payload is not base64' };
+  }
+  const audio = Buffer.from(payload, 'base64');
+  if (audio.length % 2 !== 0) return { ok: false, error: 'bad-audio', detail: 'odd PCM byte length' };
+  const ts = media?.timestamp;
+  const timestamp = typeof ts === 'number' ? ts : typeof ts === 'string' ? Number(ts) : undefined;
+  return { ok: true, event: { event: 'media', audio, timestamp } };
+}
+
+const schemas = {
+  connected: connectedSchema,
+  start: startSchema,
+  dtmf: dtmfSchema,
+  mark: markSchema,
+  stop: stopSchema,
+} as const;
+
+export function parseInbound(text: string): ParseResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'malformed-json', detail: 'frame is not JSON' };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, error: 'invalid-event', detail: 'frame is not a JSON object' };
+  }
+  const obj = raw as Record<string, unknown>;
+  const name = obj.event;
+  if (name === 'media') return parseMedia(obj);
+  if (typeof name !== 'string' || !(name in schemas)) {
+    return { ok: false, error: 'unknown-event', detail: `unknown event ${JSON.stringify(String(name)).slice(0, 40)}` };
+  }
+  const parsed = schemas[name as keyof typeof schemas].safeParse(obj);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: 'invalid-event', detail: `${name}: ${issue?.path.join('.')} ${issue?.message}` };
+  }
+  return { ok: true, event: parsed.data as InboundEvent };
+}
+
+/** Outbound frames. `stream_sid` is snake_case: camelCase was a real bug in a public implementation. */
+export function mediaFrame(streamSid: string, pcm: Buffer): string {
+  return `{"event":"media","stream_sid":${JSON.stringify(streamSid)},"media":{"payload":"${pcm.toString('base64')}"}}`;
+}
+
+export function markFrame(streamSid: string, name: string): string {
+  return JSON.stringify({ event: 'mark', stream_sid: streamSid, mark: { name } });
+}
+
+export function clearFrame(streamSid: string): string {
+  return JSON.stringify({ event: 'clear', stream_sid: streamSid });
+}
+
+/** WebSocket close codes we use, with the reason logged beside them. */
+export const CloseCodes = {
+  normal: 1000,
+  goingAway: 1001,
+  protocolError: 1002,
+  unsupportedData: 1003,
+  policyViolation: 1008,
+  tooBig: 1009,
+  internalError: 1011,
+  tryAgainLater: 1013,
+} as const;

@@ -1,0 +1,36 @@
+import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+import { ProviderError, isAbortError, statusOf } from '../provider-error';
+import { readableToBuffers, type TtsProvider, type TtsRequest } from './tts-provider';
+
+/**
+ * ElevenLabs HTTP streaming TTS in `pcm_8000` (16-bit LE mono 8 kHz = Exotel's format).
+ * Uses @elevenlabs/elevenlabs-js, the maintained successor of the deprecated `elevenlabs` package.
+ */
+export class ElevenLabsTts implements TtsProvider {
+  readonly name = 'elevenlabs' as const;
+  private readonly client: ElevenLabsClient;
+
+  constructor(apiKey: string, baseUrl?: string) {
+    this.client = new ElevenLabsClient({ apiKey, ...(baseUrl ? { baseUrl } : {}), maxRetries: 0, timeoutInSeconds: 10 });
+  }
+
+  async *synthesize(req: TtsRequest, signal: AbortSignal): AsyncIterable<Buffer> {
+    let body: ReadableStream<Uint8Array>;
+    try {
+      body = await this.client.textToSpeech.stream(
+        req.voiceId,
+        { text: req.text, modelId: req.model, outputFormat: 'pcm_8000', optimizeStreamingLatency: 3 },
+        { abortSignal: signal, maxRetries: 0 },
+      );
+    } catch (err) {
+      if (isAbortError(err) || signal.aborted) throw err;
+      throw new ProviderError('elevenlabs', (err as Error).message.slice(0, 200), statusOf(err), { cause: err });
+    }
+    try {
+      yield* readableToBuffers(body);
+    } catch (err) {
+      if (isAbortError(err) || signal.aborted) throw err;
+      throw new ProviderError('elevenlabs', `stream failed: ${(err as Error).message}`, undefined, { cause: err });
+    }
+  }
+}
