@@ -1,0 +1,55 @@
+import { appendFile } from 'node:fs/promises';
+import { FileCallSink } from '../../services/voice/src/state/sinks/file-call-sink';
+import { callFilePath, readCall } from '../../services/voice/src/state/sinks/file-call-records';
+import { line, range, storedSeqs, tempDir } from './helpers';
+
+describe('file call sink', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  beforeEach(async () => {
+    tmp = await tempDir();
+  });
+  afterEach(() => tmp.remove());
+
+  it('stores a call once however often start, lines and end are replayed', async () => {
+    const sink = new FileCallSink(tmp.dir);
+    const start = { callSid: 'CA1', agentId: 'a', startedAt: '2024-01-01T00:00:00Z', taskId: 't1' };
+    await sink.startCall(start);
+    await sink.startCall(start);
+    await sink.appendTranscript('CA1', [line('CA1', 3), line('CA1', 4)]);
+    await sink.appendTranscript('CA1', [line('CA1', 0), line('CA1', 1), line('CA1', 2), line('CA1', 3)]);
+    await sink.appendTranscript('CA1', [line('CA1', 4)]);
+    const end = {
+      callSid: 'CA1', status: 'completed' as const, endedAt: '2024-01-01T00:01:00Z',
+      durationSec: 60, endReason: 'caller-hangup', turns: [{ turn: 1, turnLatencyMs: 700 }],
+    };
+    await sink.endCall(end);
+    await sink.endCall({ ...end, status: 'interrupted' });
+    expect((await storedSeqs(tmp.dir, 'CA1')).sort()).toEqual([0, 1, 2, 3, 4]);
+    const call = await readCall(tmp.dir, 'CA1');
+    expect(call.start).toEqual(start);
+    expect(call.end?.status).toBe('completed');
+    expect(call.transcript.map((e) => e.seq)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('remembers what an earlier process wrote, and reads past a torn last line', async () => {
+    await new FileCallSink(tmp.dir).appendTranscript('CA2', range(3).map((i) => line('CA2', i)));
+    await appendFile(callFilePath(tmp.dir, 'CA2'), '{"kind":"line","entry":{"callS');
+    const restarted = new FileCallSink(tmp.dir);
+    await restarted.appendTranscript('CA2', range(5).map((i) => line('CA2', i)));
+    const call = await readCall(tmp.dir, 'CA2');
+    expect(call.transcript.map((e) => e.seq)).toEqual([0, 1, 2, 3, 4]);
+    expect(await storedSeqs(tmp.dir, 'CA2')).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('serialises concurrent writes to one call', async () => {
+    const sink = new FileCallSink(tmp.dir);
+    await Promise.all(range(50).map((i) => sink.appendTranscript('CA3', [line('CA3', i % 25)])));
+    expect((await storedSeqs(tmp.dir, 'CA3')).sort((a, b) => a - b)).toEqual(range(25));
+  });
+
+  it('refuses call SIDs that would escape the data directory', () => {
+    expect(() => callFilePath(tmp.dir, '../etc/passwd')).toThrow();
+    expect(() => callFilePath(tmp.dir, '..')).toThrow();
+    expect(callFilePath(tmp.dir, 'a1b2c3d4e5f6')).toContain('a1b2c3d4e5f6.jsonl');
+  });
+});
