@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import type { SigningKey } from '../../shared/src/stream-signature';
+import type { CallResult } from './call-result';
+import { FrameClock, monotonicNowMs } from './frame-clock';
+import type { MarksOnClear } from './playout/playout-buffer';
+import { type ScenarioName, isScenarioName, scenarios } from './script/scenarios';
+import type { CallScript } from './script/steps';
+import { SimulatedCall } from './simulated-call';
+import { buildStreamUrl } from './stream-url';
+import { type LoadReport, summarize } from './load/load-report';
+import { fetchServiceOverheadMs } from './load/service-stats';
+
+export type { LoadReport } from './load/load-report';
+
+export interface LoadProgress {
+  elapsedMs: number;
+  placed: number;
+  active: number;
+  completed: number;
+  failed: number;
+}
+
+export interface LoadOptions {
+  /** ws(s)://host[:port] of the voice service; user:pass in it becomes basic auth. */
+  target: string;
+  /** Calls to place (ramp mode). In steady mode an upper bound on calls placed; 0 = no bound. */
+  calls: number;
+  /** Calls are spread evenly over this many seconds (steady mode: the first `concurrency` calls). Default 0. */
+  rampSec?: number;
+  /** A named scenario or a script. Default 'mixed'. */
+  scenario?: ScenarioName | CallScript;
+  /** Signs each stream URL (`signStreamUrl`); a bare string is the secret with key id 'k1'. */
+  signingKey?: SigningKey | string;
+  agentId?: string;
+  /** Steady mode: keep this many calls up, replacing each call that ends, for `durationSec`. */
+  concurrency?: number;
+  /** Steady mode duration; default 60 s. In-flight calls finish their scripts after it. */
+  durationSec?: number;
+  marksOnClear?: MarksOnClear;
+  numbersAsStrings?: boolean;
+  /** Exotel retries a failed handshake once; default true. */
+  retryHandshake?: boolean;
+  onProgress?: (progress: LoadProgress) => void;
+  progressIntervalMs?: number;
+  /** Read `turns.overheadMs` from the service's `/api/stats` after the run; default true. */
+  fetchServiceStats?: boolean;
+  keepCallResults?: boolean;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+/**
+ * Places simulated calls against a voice service and summarises what the callers experienced.
+ * Ramp mode places `calls` calls spread over `rampSec`; steady mode keeps `concurrency` calls up
+ * for `durationSec` (the benchmark's shape). All calls share one 100 ms clock.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadReport> {
+  const script = resolveScript(options.scenario ?? 'mixed');
+  const steady = options.concurrency !== undefined;
+  const rampMs = (options.rampSec ?? 0) * 1000;
+  const runId = randomBytes(4).toString('hex');
+  const clock = new FrameClock();
+  const startedAtMs = monotonicNowMs();
+  const deadlineMs = startedAtMs + (options.durationSec ?? 60) * 1000;
+  const maxCalls = steady ? (options.calls > 0 ? options.calls : Infinity) : options.calls;
+
+  const results: CallResult[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let placed = 0;
+  let peakActive = 0;
+  let completed = 0;
+
+  const mayPlaceMore = () => placed < maxCalls && (!steady || monotonicNowMs() < deadlineMs);
+
+  const place = (): void => {
+    const index = placed++;
+    const callSid = `sim-${runId}-${index}`;
+    const call = new SimulatedCall({
+      url: buildStreamUrl({ target: options.target, callSid, agentId: options.agentId, signingKey: options.signingKey }),
+      callSid,
+      script,
+      clock,
+      marksOnClear: options.marksOnClear,
+      numbersAsStrings: options.numbersAsStrings,
+      retryHandshake: options.retryHandshake,
+    });
+    const done = call.run().then((result) => {
+      results.push(result);
+      if (result.completed) completed += 1;
+      inFlight.delete(done);
+      // Steady mode: replace every call that ends, until the duration is over.
+      if (steady && mayPlaceMore()) place();
+    });
+    inFlight.add(done);
+    peakActive = Math.max(peakActive, inFlight.size);
+  };
+
+  const report = () =>
+    options.onProgress?.({
+      elapsedMs: monotonicNowMs() - startedAtMs,
+      placed,
+      active: inFlight.size,
+      completed,
+      failed: results.length - completed,
+    });
+  const progressTimer = options.onProgress ? setInterval(report, options.progressIntervalMs ?? 1000) : undefined;
+
+  try {
+    const initial = steady ? Math.min(options.concurrency ?? 0, maxCalls) : options.calls;
+    for (let i = 0; i < initial; i++) {
+      await sleep(startedAtMs + (rampMs * i) / initial - monotonicNowMs());
+      if (steady && !mayPlaceMore()) break;
+      place();
+    }
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+  } finally {
+    if (progressTimer) clearInterval(progressTimer);
+  }
+  report();
+
+  const overheadMs = options.fetchServiceStats === false ? null : await fetchServiceOverheadMs(options.target);
+  const summary = summarize(results, {
+    scenario: script.name,
+    mode: steady ? 'steady' : 'ramp',
+    durationMs: monotonicNowMs() - startedAtMs,
+    peakActiveCalls: peakActive,
+    simulatorMaxTickLagMs: clock.maxLagMs,
+    overheadMs,
+  });
+  if (options.keepCallResults) summary.callResults = results;
+  return summary;
+}
+
+function resolveScript(scenario: ScenarioName | CallScript): CallScript {
+  if (typeof scenario !== 'string') return scenario;
+  if (!isScenarioName(scenario)) throw new Error(`unknown scenario: ${String(scenario)}`);
+  return scenarios[scenario];
+}
