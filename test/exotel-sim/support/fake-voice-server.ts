@@ -49,6 +49,8 @@ export interface FakeConnection {
 export interface FakeVoiceServer {
   url: string;
   connections: FakeConnection[];
+  /** Every WebSocket upgrade request seen, accepted or not. */
+  upgradeAttempts: number;
   nextConnection(): Promise<FakeConnection>;
   stop(): Promise<void>;
 }
@@ -80,7 +82,9 @@ export async function startFakeVoiceServer(options: FakeVoiceOptions = {}): Prom
     res.writeHead(404).end();
   });
 
+  let upgradeAttempts = 0;
   http.on('upgrade', (req, socket, head) => {
+    upgradeAttempts += 1;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = /^\/ws\/exotel\/voice\/([^/]+)$/.exec(url.pathname);
     if (options.rejectStatus !== undefined || match === null) {
@@ -102,6 +106,9 @@ export async function startFakeVoiceServer(options: FakeVoiceOptions = {}): Prom
   return {
     url: `ws://127.0.0.1:${port}`,
     connections,
+    get upgradeAttempts() {
+      return upgradeAttempts;
+    },
     nextConnection: () =>
       new Promise((resolve) => {
         const ready = unclaimed.shift();

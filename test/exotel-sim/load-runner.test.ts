@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { type CallScript, type LoadReport, hangup, runLoad, say, scenarios, waitForAgent } from '../../services/exotel-sim/src';
+import { verifyStreamSignature } from '../../services/shared/src/stream-signature';
+import { type FakeVoiceServer, startFakeVoiceServer } from './support/fake-voice-server';
+
+const shortConversation: CallScript = {
+  name: 'short',
+  steps: [
+    waitForAgent({ until: 'speaking' }),
+    waitForAgent({ until: 'silent' }),
+    say(400),
+    waitForAgent({ until: 'speaking' }),
+    waitForAgent({ until: 'silent' }),
+    hangup(),
+  ],
+};
+
+let server: FakeVoiceServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+describe('load runner', () => {
+  it('places calls over the ramp, signs each URL, and aggregates what the callers saw', async () => {
+    server = await startFakeVoiceServer({
+      greetingMs: 400,
+      replyMs: 400,
+      stats: { turns: { overheadMs: { p50: 12, p95: 30, p99: 41 } } },
+    });
+    const progress: number[] = [];
+    const report = await runLoad({
+      target: server.url,
+      calls: 3,
+      rampSec: 0.4,
+      scenario: shortConversation,
+      signingKey: { id: 'k9', secret: 'load-secret' },
+      agentId: 'agent-7',
+      onProgress: (p) => progress.push(p.placed),
+      progressIntervalMs: 200,
+    });
+    expect(report).toMatchObject({ calls: 3, completed: 3, failed: 0, turns: 3, mode: 'ramp', errors: {} });
+    expect(report.overheadMs).toEqual({ p50: 12, p95: 30, p99: 41 });
+    expect(report.turnLatencyMs.p50).toBeGreaterThan(0);
+    expect(report.greetingLatencyMs.p99).toBeGreaterThanOrEqual(report.greetingLatencyMs.p50);
+    expect(report.protocolViolations).toBe(0);
+    expect(progress[progress.length - 1]).toBe(3);
+    const sids = server.connections.map((c) => c.callSid);
+    expect(new Set(sids).size).toBe(3);
+    for (const conn of server.connections) {
+      const check = verifyStreamSignature(conn.callSid, conn.query, [{ id: 'k9', secret: 'load-secret' }]);
+      expect(check).toMatchObject({ ok: true, claims: { agentId: 'agent-7' } });
+    }
+  });
+
+  it('keeps K calls up in steady mode, replacing calls that end, until the duration is over', async () => {
+    server = await startFakeVoiceServer({ greetingMs: 400 });
+    const tiny: CallScript = { name: 'tiny', steps: [waitForAgent({ until: 'speaking' }), hangup()] };
+    const report = await runLoad({ target: server.url, calls: 0, concurrency: 2, durationSec: 1.5, scenario: tiny });
+    expect(report.mode).toBe('steady');
+    expect(report.peakActiveCalls).toBe(2);
+    expect(report.calls).toBeGreaterThan(2); // ended calls were replaced
+    expect(report.failed).toBe(0);
+    expect(report.overheadMs).toBeNull(); // the fake serves no /api/stats here
+  });
+
+  it('counts failures by reason', async () => {
+    server = await startFakeVoiceServer({ rejectStatus: 403 });
+    const report = await runLoad({ target: server.url, calls: 2, scenario: 'silent', retryHandshake: false, fetchServiceStats: false });
+    expect(report).toMatchObject({ calls: 2, completed: 0, failed: 2, errors: { 'handshake-403': 2 } });
+    expect(Number.isNaN(report.turnLatencyMs.p95)).toBe(true);
+  });
+
+  it('offers the named scenarios', () => {
+    expect(Object.keys(scenarios).sort()).toEqual(['backchannel', 'barge-in', 'conversation', 'dtmf', 'mixed', 'silent']);
+    const conversationTurns = scenarios.conversation.steps.filter((s) => s.kind === 'say');
+    expect(conversationTurns).toHaveLength(4); // three questions and a goodbye
+  });
+});
+
+describe('CLI', () => {
+  const cli = join(__dirname, '../../services/exotel-sim/src/cli.ts');
+  const tsx = join(__dirname, '../../node_modules/.bin/tsx');
+
+  function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(tsx, [cli, ...args], { env: { ...process.env, STREAM_SIGNING_KEY: '' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it('prints the JSON report as the last stdout line and exits 0 when every call completed', async () => {
+    server = await startFakeVoiceServer({ greetingMs: 400 });
+    const { code, stdout } = await runCli(['--target', server.url, '--calls', '2', '--scenario', 'silent', '--json']);
+    const lines = stdout.trim().split('\n');
+    const report = JSON.parse(lines[lines.length - 1] ?? '') as LoadReport;
+    expect(report).toMatchObject({ calls: 2, completed: 2, failed: 0, scenario: 'silent' });
+    expect(code).toBe(0);
+  });
+
+  it('exits 1 when a call fails and 2 on bad arguments', async () => {
+    server = await startFakeVoiceServer({ rejectStatus: 401 });
+    const failed = await runCli(['--target', server.url, '--calls', '1', '--scenario', 'silent']);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('handshake-401=1');
+    const bad = await runCli(['--calls', '1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--target is required');
+  });
+});
