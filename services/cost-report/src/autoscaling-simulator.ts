@@ -55,10 +55,6 @@ export interface SimulationResult {
 
 export const MINUTES_PER_DAY = 1440;
 
-interface Draining {
-  stopAtMin: number;
-}
-
 export function validatePolicy(p: ScalingPolicy): void {
   const problems: string[] = [];
   if (!(p.minTasks >= 1 && Number.isInteger(p.minTasks))) problems.push('minTasks must be an integer ≥ 1');
@@ -70,127 +66,160 @@ export function validatePolicy(p: ScalingPolicy): void {
   if (problems.length > 0) throw new Error(`invalid scaling policy: ${problems.join('; ')}`);
 }
 
+interface DayStats {
+  taskMinutes: number;
+  peakTasks: number;
+  launches: number;
+  callMinutes: number;
+  peakDemand: number;
+  minutesAtRisk: number;
+  callMinutesAtRisk: number;
+  hourly: Array<{ demandCalls: number; tasks: number }>;
+}
+
 /**
  * @param dayDemand concurrent calls for each minute of one day (1,440 values), repeated `days` times.
  * One extra day runs first, unbilled, so the month starts from the state a real service would be in.
+ * Once a day ends in the same state it started in, every later day repeats it exactly, so its
+ * figures are copied instead of simulated again (the result is identical, only faster).
  */
 export function simulateAutoscaling(dayDemand: readonly number[], policy: ScalingPolicy, days: number): SimulationResult {
   validatePolicy(policy);
   if (dayDemand.length !== MINUTES_PER_DAY) throw new Error(`a day curve needs ${MINUTES_PER_DAY} values, got ${dayDemand.length}`);
   if (dayDemand.some((v) => !(v >= 0) || !Number.isFinite(v))) throw new Error('demand values must be finite and ≥ 0');
+  if (!(Number.isInteger(days) && days >= 1)) throw new Error('days must be a whole number ≥ 1');
 
   const periodMin = policy.metricPeriodS / 60;
   const startDelayMin = Math.ceil(policy.taskStartDelayS / 60);
   const drainMin = Math.ceil(policy.scaleInDrainS / 60);
   const outCooldownMin = policy.scaleOutCooldownS / 60;
   const inCooldownMin = policy.scaleInCooldownS / 60;
+  const keepDatapoints = Math.max(policy.scaleOutEvaluationPeriods, policy.scaleInEvaluationPeriods);
+  const scaleInBelow = policy.targetCallsPerTask * policy.scaleInThresholdRatio;
 
   let inService = policy.minTasks;
   let pendingReadyAt: number[] = [];
-  let draining: Draining[] = [];
+  let drainingStopAt: number[] = [];
   let lastScaleOutMin = -Infinity;
   let lastScaleInMin = -Infinity;
   const datapoints: number[] = [];
   let periodSum = 0;
   let periodCount = 0;
 
-  const warmupMin = MINUTES_PER_DAY;
-  const totalMin = warmupMin + days * MINUTES_PER_DAY;
+  /** Everything that decides the future, relative to minute m (cooldowns capped: older is the same). */
+  const stateKey = (m: number): string =>
+    JSON.stringify([
+      inService,
+      pendingReadyAt.map((t) => t - m),
+      drainingStopAt.map((t) => t - m),
+      Math.min(m - lastScaleOutMin, outCooldownMin),
+      Math.min(m - lastScaleInMin, inCooldownMin),
+      datapoints,
+      periodSum,
+      periodCount,
+    ]);
 
-  let billedTaskMinutes = 0;
-  let peakTasks = 0;
-  let taskLaunches = 0;
-  let callMinutes = 0;
-  let peakDemand = 0;
-  let minutesAtRisk = 0;
-  let callMinutesAtRisk = 0;
-  const hourly: Array<{ demandCalls: number; tasks: number }> = [];
-  let hourDemand = 0;
-  let hourTasks = 0;
+  const runDay = (dayStart: number): DayStats => {
+    const st: DayStats = { taskMinutes: 0, peakTasks: 0, launches: 0, callMinutes: 0, peakDemand: 0, minutesAtRisk: 0, callMinutesAtRisk: 0, hourly: [] };
+    let hourDemand = 0;
+    let hourTasks = 0;
+    for (let i = 0; i < MINUTES_PER_DAY; i++) {
+      const m = dayStart + i;
+      // Launch times only grow, so the tasks ready now are at the front of the queue.
+      while (pendingReadyAt.length > 0 && pendingReadyAt[0]! <= m) {
+        pendingReadyAt.shift();
+        inService += 1;
+      }
+      if (drainingStopAt.length > 0) drainingStopAt = drainingStopAt.filter((t) => t > m);
 
-  for (let m = 0; m < totalMin; m++) {
-    // Launch times only grow, so the tasks ready now are at the front of the queue.
-    while (pendingReadyAt.length > 0 && pendingReadyAt[0]! <= m) {
-      pendingReadyAt.shift();
-      inService += 1;
-    }
-    if (draining.length > 0) draining = draining.filter((d) => d.stopAtMin > m);
+      const demand = dayDemand[i]!;
+      const capacity = inService * policy.maxCallsPerTask;
+      const served = demand < capacity ? demand : capacity;
+      const metric = inService > 0 ? served / inService : 0;
 
-    const demand = dayDemand[m % MINUTES_PER_DAY] ?? 0;
-    const capacity = inService * policy.maxCallsPerTask;
-    const served = Math.min(demand, capacity);
-    const metric = inService > 0 ? served / inService : 0;
-
-    const billed = inService + pendingReadyAt.length + draining.length;
-    if (m >= warmupMin) {
-      billedTaskMinutes += billed;
-      peakTasks = Math.max(peakTasks, billed);
-      callMinutes += demand;
-      peakDemand = Math.max(peakDemand, demand);
+      const billed = inService + pendingReadyAt.length + drainingStopAt.length;
+      st.taskMinutes += billed;
+      if (billed > st.peakTasks) st.peakTasks = billed;
+      st.callMinutes += demand;
+      if (demand > st.peakDemand) st.peakDemand = demand;
       if (demand > capacity) {
-        minutesAtRisk += 1;
-        callMinutesAtRisk += demand - capacity;
+        st.minutesAtRisk += 1;
+        st.callMinutesAtRisk += demand - capacity;
       }
       hourDemand += demand;
       hourTasks += billed;
-      if ((m - warmupMin) % 60 === 59) {
-        hourly.push({ demandCalls: hourDemand / 60, tasks: hourTasks / 60 });
+      if (i % 60 === 59) {
+        st.hourly.push({ demandCalls: hourDemand / 60, tasks: hourTasks / 60 });
         hourDemand = 0;
         hourTasks = 0;
       }
+
+      periodSum += metric;
+      periodCount += 1;
+      if (periodCount < periodMin) continue;
+      const datapoint = periodSum / periodCount;
+      periodSum = 0;
+      periodCount = 0;
+      datapoints.push(datapoint);
+      if (datapoints.length > keepDatapoints) datapoints.shift();
+
+      const desired = inService + pendingReadyAt.length;
+      const wanted = clamp(Math.ceil((datapoint * inService) / policy.targetCallsPerTask), policy.minTasks, policy.maxTasks);
+      const high = lastNAll(datapoints, policy.scaleOutEvaluationPeriods, (v) => v > policy.targetCallsPerTask);
+      const low = lastNAll(datapoints, policy.scaleInEvaluationPeriods, (v) => v < scaleInBelow);
+      const inOutCooldown = m - lastScaleOutMin < outCooldownMin;
+      const inInCooldown = m - lastScaleInMin < inCooldownMin;
+
+      if (high && !inOutCooldown && wanted > desired) {
+        const launch = wanted - desired;
+        for (let k = 0; k < launch; k++) pendingReadyAt.push(m + 1 + startDelayMin);
+        st.launches += launch;
+        lastScaleOutMin = m;
+      } else if (low && !inOutCooldown && !inInCooldown && wanted < desired) {
+        let remove = desired - wanted;
+        // Tasks still starting are cancelled first (the latest launched); in-service ones drain.
+        const cancel = Math.min(remove, pendingReadyAt.length);
+        pendingReadyAt = pendingReadyAt.slice(0, pendingReadyAt.length - cancel);
+        remove -= cancel;
+        inService -= remove;
+        for (let k = 0; k < remove; k++) drainingStopAt.push(m + 1 + drainMin);
+        lastScaleInMin = m;
+      }
     }
+    return st;
+  };
 
-    periodSum += metric;
-    periodCount += 1;
-    if (periodCount < periodMin) continue;
-    const datapoint = periodSum / periodCount;
-    periodSum = 0;
-    periodCount = 0;
-    datapoints.push(datapoint);
-    if (datapoints.length > Math.max(policy.scaleOutEvaluationPeriods, policy.scaleInEvaluationPeriods)) datapoints.shift();
-
-    const desired = inService + pendingReadyAt.length;
-    const wanted = clamp(Math.ceil((datapoint * inService) / policy.targetCallsPerTask), policy.minTasks, policy.maxTasks);
-    const high = lastNAll(datapoints, policy.scaleOutEvaluationPeriods, (v) => v > policy.targetCallsPerTask);
-    const low = lastNAll(
-      datapoints,
-      policy.scaleInEvaluationPeriods,
-      (v) => v < policy.targetCallsPerTask * policy.scaleInThresholdRatio,
-    );
-    const inOutCooldown = m - lastScaleOutMin < outCooldownMin;
-    const inInCooldown = m - lastScaleInMin < inCooldownMin;
-
-    if (high && !inOutCooldown && wanted > desired) {
-      const launch = wanted - desired;
-      for (let i = 0; i < launch; i++) pendingReadyAt.push(m + 1 + startDelayMin);
-      taskLaunches += m >= warmupMin ? launch : 0;
-      lastScaleOutMin = m;
-    } else if (low && !inOutCooldown && !inInCooldown && wanted < desired) {
-      let remove = desired - wanted;
-      // Tasks still starting are cancelled first; in-service ones drain their calls.
-      const cancel = Math.min(remove, pendingReadyAt.length);
-      pendingReadyAt = pendingReadyAt.slice(0, pendingReadyAt.length - cancel);
-      remove -= cancel;
-      inService -= remove;
-      for (let i = 0; i < remove; i++) draining.push({ stopAtMin: m + 1 + drainMin });
-      lastScaleInMin = m;
+  runDay(0); // warm-up, unbilled
+  let previousKey = stateKey(MINUTES_PER_DAY);
+  const month: DayStats[] = [];
+  for (let d = 0; d < days; d++) {
+    const dayStart = (d + 1) * MINUTES_PER_DAY;
+    const stats = runDay(dayStart);
+    month.push(stats);
+    const key = stateKey(dayStart + MINUTES_PER_DAY);
+    if (key === previousKey) {
+      while (month.length < days) month.push(stats);
+      break;
     }
+    previousKey = key;
   }
 
+  const total = (f: (s: DayStats) => number): number => month.reduce((sum, s) => sum + f(s), 0);
+  const peakDemand = Math.max(...month.map((s) => s.peakDemand));
   const fixedTasks = clamp(Math.ceil(peakDemand / policy.targetCallsPerTask), policy.minTasks, policy.maxTasks);
   return {
     days,
     minutes: days * MINUTES_PER_DAY,
-    taskHours: billedTaskMinutes / 60,
-    peakTasks,
-    taskLaunches,
-    callMinutes,
+    taskHours: total((s) => s.taskMinutes) / 60,
+    peakTasks: Math.max(...month.map((s) => s.peakTasks)),
+    taskLaunches: total((s) => s.launches),
+    callMinutes: total((s) => s.callMinutes),
     peakDemandCalls: peakDemand,
-    minutesAtRisk,
-    callMinutesAtRisk,
+    minutesAtRisk: total((s) => s.minutesAtRisk),
+    callMinutesAtRisk: total((s) => s.callMinutesAtRisk),
     fixedTasks,
     fixedTaskHours: fixedTasks * days * 24,
-    hourly,
+    hourly: month.flatMap((s) => s.hourly),
   };
 }
 
