@@ -1,0 +1,151 @@
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../../services/shared/src/metrics-contract';
+import type { VoiceServiceConfig } from '../config/environment-config';
+import { acknowledgeNagFinding } from '../compliance';
+import { acknowledgeLambdaBasicExecution, nodeLambdaDefaults } from '../shared/node-lambda-defaults';
+
+export const COST_REPORT_ENTRY = 'services/cost-report/src/handler.ts';
+
+/** What the report prices; resolved names/ids of the deployed resources. */
+export interface CostReportTargets {
+  readonly clusterName: string;
+  readonly serviceName: string;
+  readonly redisReplicationGroupId: string;
+  readonly loadBalancerFullName: string;
+  readonly natGatewayIds: string[];
+}
+
+export interface CostReportFunctionProps {
+  readonly environmentName: string;
+  readonly budgetUsd: number;
+  readonly voice: VoiceServiceConfig;
+  readonly targets: CostReportTargets;
+  readonly accessLogsBucket: s3.IBucket;
+  readonly removalPolicy: RemovalPolicy;
+  readonly logRetention: logs.RetentionDays;
+  /** Handler source, relative to the repo root or absolute. */
+  readonly entry?: string;
+}
+
+/**
+ * The cost-report Lambda: reads last period's metrics, prices them with the shared cost model,
+ * writes the report to S3 and publishes EstimatedMonthlyCost. Runs daily (running estimate)
+ * and on the 1st of the month (the closing report for the previous month).
+ */
+export class CostReportFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly reportBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: CostReportFunctionProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.reportBucket = new s3.Bucket(this, 'Reports', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: 'cost-reports/',
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
+    });
+
+    const defaults = nodeLambdaDefaults(props.entry ?? COST_REPORT_ENTRY);
+    const { targets: t } = props;
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      ...defaults,
+      description: 'Monthly cost estimate from CloudWatch metrics and the cost model',
+      timeout: Duration.minutes(2),
+      memorySize: 512,
+      logGroup: new logs.LogGroup(this, 'Logs', {
+        retention: props.logRetention,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      environment: {
+        ...defaults.environment,
+        ENVIRONMENT: props.environmentName,
+        REPORT_BUCKET: this.reportBucket.bucketName,
+        BUDGET_USD: String(props.budgetUsd),
+        CLUSTER_NAME: t.clusterName,
+        SERVICE_NAME: t.serviceName,
+        REDIS_REPLICATION_GROUP_ID: t.redisReplicationGroupId,
+        LOAD_BALANCER_FULL_NAME: t.loadBalancerFullName,
+        NAT_GATEWAY_IDS: t.natGatewayIds.length > 0 ? Fn.join(',', t.natGatewayIds) : '',
+        REGION: stack.region,
+        TASK_CPU: String(props.voice.cpu),
+        TASK_MEMORY_MIB: String(props.voice.memoryMiB),
+        TASK_ARCH: props.voice.architecture,
+      },
+    });
+
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteReports',
+        actions: ['s3:PutObject'],
+        resources: [this.reportBucket.arnForObjects('*')],
+      }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadMetrics',
+        // GetMetricData has no resource-level permissions.
+        actions: ['cloudwatch:GetMetricData'],
+        resources: ['*'],
+      }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishCostMetric',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
+      }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeRedis',
+        actions: ['elasticache:DescribeReplicationGroups'],
+        resources: [
+          stack.formatArn({
+            service: 'elasticache',
+            resource: 'replicationgroup',
+            resourceName: t.redisReplicationGroupId,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+
+    acknowledgeLambdaBasicExecution(this.function);
+    acknowledgeNagFinding(
+      this.function,
+      'IAM5[Resource::*]',
+      'cloudwatch:GetMetricData and cloudwatch:PutMetricData (namespace-conditioned) support no resource-level permissions.',
+    );
+    acknowledgeNagFinding(
+      this.function,
+      `IAM5[Resource::<${stack.getLogicalId(this.reportBucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
+      'Report keys are dated (one object per run); PutObject is limited to objects of the report bucket.',
+    );
+
+    const target = new targets.LambdaFunction(this.function, { retryAttempts: 2 });
+    new events.Rule(this, 'Daily', {
+      description: 'Daily running cost estimate',
+      schedule: events.Schedule.cron({ minute: '15', hour: '0' }),
+      targets: [target],
+    });
+    new events.Rule(this, 'Monthly', {
+      description: 'Closing cost report for the previous month',
+      schedule: events.Schedule.cron({ minute: '45', hour: '0', day: '1' }),
+      targets: [target],
+    });
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Bundles the voice service into one CommonJS file for Node 20: `dist/voice/index.js` (+ map).
+ * The Dockerfile runs this in its build stage and ships only `dist/voice/`.
+ *
+ *   npm run build                        # -> dist/voice/
+ *   npx tsx scripts/build-voice.ts --outdir /tmp/voice
+ */
+import * as path from 'node:path';
+import { build, type BuildResult } from 'esbuild';
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+export const VOICE_ENTRY = path.join(REPO_ROOT, 'services/voice/src/main.ts');
+export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, 'dist/voice');
+
+/**
+ * Optional or native modules the bundle must not contain. Each is loaded lazily inside a
+ * try/catch by its parent (ws, mongodb, pino), so leaving it out only disables an optional path.
+ */
+export const VOICE_EXTERNALS = [
+  // ws: native speedups
+  'bufferutil',
+  'utf-8-validate',
+  // mongodb driver: optional auth, compression, encryption and proxy support
+  'kerberos',
+  '@mongodb-js/zstd',
+  'snappy',
+  'aws4',
+  'mongodb-client-encryption',
+  'gcp-metadata',
+  'socks',
+  '@aws-sdk/credential-providers',
+  // pino: dev-only pretty printer
+  'pino-pretty',
+];
+
+export interface BuildVoiceOptions {
+  readonly outDir?: string;
+}
+
+export async function buildVoiceBundle(options: BuildVoiceOptions = {}): Promise<BuildResult<{ metafile: true }>> {
+  const outDir = options.outDir ?? DEFAULT_OUT_DIR;
+  return build({
+    entryPoints: { index: VOICE_ENTRY },
+    outdir: outDir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    external: VOICE_EXTERNALS,
+    legalComments: 'linked',
+    logLevel: 'warning',
+    metafile: true,
+  });
+}
+
+function parseOutDir(argv: string[]): string | undefined {
+  const index = argv.indexOf('--outdir');
+  if (index === -1) return undefined;
+  const value = argv[index + 1];
+  if (value === undefined) throw new Error('--outdir needs a directory');
+  return path.resolve(value);
+}
+
+if (require.main === module) {
+  const outDir = parseOutDir(process.argv.slice(2));
+  buildVoiceBundle({ outDir }).then(
+    () => process.stdout.write(`voice bundle written to ${outDir ?? DEFAULT_OUT_DIR}\n`),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
