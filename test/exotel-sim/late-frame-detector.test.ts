@@ -6,7 +6,7 @@ describe('late frame detection', () => {
     expect(d.agentAudio(0, true, -Infinity)).toBe(0); // utterance starts
     expect(d.agentAudio(100, false, 200)).toBe(0); // still buffered
     expect(d.agentAudio(350, true, 300)).toBe(50); // ran dry at 300, audio at 350
-    expect(d.stats).toEqual({ count: 1, totalGapMs: 50 });
+    expect(d.stats).toEqual({ count: 1, totalGapMs: 50, maxGapMs: 50 });
   });
 
   it('treats audio after a returned mark and more than 300 ms of quiet as a new utterance', () => {

@@ -372,6 +372,8 @@ export class SimulatedCall {
         for (const digit of step.digits) {
           this.send(this.writer.dtmf(digit, step.durationMs));
           this.result.dtmfSent += 1;
+          // A keypress is caller input like speech: the agent's next audio starts a new utterance.
+          this.lateFrames.callerSpoke(monotonicNowMs());
           // Keypresses are separate events spaced like a person's, one per frame at the fastest.
           const gap = await this.pause(FRAME_MS);
           if (gap !== 'ok') return gap;

@@ -18,6 +18,7 @@ export interface LoadReport {
   bargeInClearMs: Percentiles;
   lateFrames: number;
   lateFrameGapMs: number;
+  lateFrameMaxGapMs: number;
   protocolViolations: number;
   protocolViolationsByKind: Partial<Record<ViolationKind, number>>;
   errors: Record<string, number>;
@@ -50,6 +51,7 @@ export function summarize(results: readonly CallResult[], ctx: ReportContext): L
   let unanswered = 0;
   let lateFrames = 0;
   let lateFrameGapMs = 0;
+  let lateFrameMaxGapMs = 0;
   let violations = 0;
   for (const r of results) {
     if (r.completed) completed += 1;
@@ -65,6 +67,7 @@ export function summarize(results: readonly CallResult[], ctx: ReportContext): L
     }
     lateFrames += r.lateFrames.count;
     lateFrameGapMs += r.lateFrames.totalGapMs;
+    lateFrameMaxGapMs = Math.max(lateFrameMaxGapMs, r.lateFrames.maxGapMs);
     for (const [kind, n] of Object.entries(r.violationCounts) as Array<[ViolationKind, number]>) {
       byKind[kind] = (byKind[kind] ?? 0) + n;
       violations += n;
@@ -78,11 +81,12 @@ export function summarize(results: readonly CallResult[], ctx: ReportContext): L
     failed: results.length - completed,
     turns: turnLatencies.length,
     unansweredTurns: unanswered,
-    turnLatencyMs: percentiles(turnLatencies),
-    greetingLatencyMs: percentiles(greetings),
-    bargeInClearMs: percentiles(clears),
+    turnLatencyMs: rounded(percentiles(turnLatencies)),
+    greetingLatencyMs: rounded(percentiles(greetings)),
+    bargeInClearMs: rounded(percentiles(clears)),
     lateFrames,
     lateFrameGapMs: Math.round(lateFrameGapMs),
+    lateFrameMaxGapMs: Math.round(lateFrameMaxGapMs),
     protocolViolations: violations,
     protocolViolationsByKind: byKind,
     errors,
@@ -91,6 +95,12 @@ export function summarize(results: readonly CallResult[], ctx: ReportContext): L
     peakActiveCalls: ctx.peakActiveCalls,
     simulatorMaxTickLagMs: Math.round(ctx.simulatorMaxTickLagMs),
   };
+}
+
+/** Reports carry ms to 0.1: finer is noise, and it keeps the JSON readable. */
+function rounded(p: Percentiles): Percentiles {
+  const r = (v: number) => Math.round(v * 10) / 10;
+  return { p50: r(p.p50), p95: r(p.p95), p99: r(p.p99) };
 }
 
 function fmt(p: Percentiles): string {
@@ -108,7 +118,7 @@ export function formatReport(r: LoadReport): string {
     `greeting latency  ${fmt(r.greetingLatencyMs)}`,
     `barge-in clear    ${fmt(r.bargeInClearMs)}`,
     `service overhead  ${r.overheadMs === null ? 'unavailable' : fmt(r.overheadMs)}`,
-    `late frames ${r.lateFrames} (gap total ${r.lateFrameGapMs} ms)`,
+    `late frames ${r.lateFrames} (gap total ${r.lateFrameGapMs} ms, longest ${r.lateFrameMaxGapMs} ms)`,
     `protocol violations ${r.protocolViolations}${formatCounts(r.protocolViolationsByKind)}`,
     `simulator max tick lag ${r.simulatorMaxTickLagMs} ms`,
   ];

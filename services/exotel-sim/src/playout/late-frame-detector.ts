@@ -4,7 +4,7 @@
  * a new one, not a late frame) when
  *  - a mark was returned and then more than 300 ms passed without audio (the spec's rule), or
  *  - the buffer was cleared (barge-in), or
- *  - the caller spoke after the buffer ran dry (a new turn: without this, a service that sends
+ *  - the caller spoke (or pressed a key) after the buffer ran dry (a new turn: without this, a service that sends
  *    no marks would have every reply counted as one long late frame).
  */
 export const UTTERANCE_END_SILENCE_MS = 300;
@@ -12,13 +12,14 @@ export const UTTERANCE_END_SILENCE_MS = 300;
 export interface LateFrameStats {
   count: number;
   totalGapMs: number;
+  maxGapMs: number;
 }
 
 export class LateFrameDetector {
   private inUtterance = false;
   private lastMarkReturnedAtMs = Number.NEGATIVE_INFINITY;
   private lastCallerSpeechAtMs = Number.NEGATIVE_INFINITY;
-  readonly stats: LateFrameStats = { count: 0, totalGapMs: 0 };
+  readonly stats: LateFrameStats = { count: 0, totalGapMs: 0, maxGapMs: 0 };
 
   markReturned(playedAtMs: number): void {
     this.lastMarkReturnedAtMs = playedAtMs;
@@ -49,6 +50,7 @@ export class LateFrameDetector {
     const gapMs = nowMs - drainedAtMs;
     this.stats.count += 1;
     this.stats.totalGapMs += gapMs;
+    if (gapMs > this.stats.maxGapMs) this.stats.maxGapMs = gapMs;
     return gapMs;
   }
 }
