@@ -18,6 +18,7 @@ import { callsTable, callsTableMarkdown } from './calls-table';
 import { loadDay } from './demand-profiles';
 import { deploymentProfile } from './deployment-profiles';
 import { estimateMonth } from './estimate';
+import { toJson } from './json';
 import { regionPrices } from './price-catalog';
 import { reportFromEstimate } from './report';
 import { reportMarkdown } from './report-markdown';
@@ -38,11 +39,6 @@ function positiveNumber(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} needs a number ≥ 0, got ${value}`);
   return n;
-}
-
-/** JSON has no Infinity: unlimited capacities print as null. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
 }
 
 /** Returns the process exit code. */

@@ -27,33 +27,39 @@ export function usageFromSimulation(sim: SimulationResult, deployment: Deploymen
       ruleEvaluations: 0,
     };
   });
-  const callMinutes = sim.callMinutes;
-  const calls = callMinutes / a.averageCallMinutes;
-  // Daily runs plus the one on the 1st of the month.
-  const costReportInvocations = sim.days + 1;
+  const costReportInvocations = sim.days + 1; // daily runs plus the one on the 1st of the month
   return {
     hours: sim.days * 24,
     taskHours: sim.taskHours,
     taskLaunches: sim.taskLaunches,
+    albHourly,
+    ...callDrivenUsage(sim.callMinutes, a),
+    costReportInvocations,
+    // Each task publishes its metrics in one PutMetricData request a minute.
+    putMetricDataRequests: sim.taskHours * 60 + costReportInvocations,
+    getMetricDataMetrics: costReportInvocations * costReportMetricQueries(deployment.natGateways),
+    // ECS reads each secret once when a task starts.
+    secretsApiCalls: sim.taskLaunches * deployment.secrets,
+  };
+}
+
+/** The quantities that follow from call-minutes alone (traffic from the codec, one admission per call). */
+export function callDrivenUsage(callMinutes: number, a: CallAssumptions) {
+  const traffic = callMinuteTraffic(a);
+  const calls = callMinutes / a.averageCallMinutes;
+  return {
     calls,
     callMinutes,
-    albHourly,
     natProcessedBytes: callMinutes * traffic.natProcessedBytes,
     internetOutBytes: callMinutes * traffic.internetOutBytes,
     webhookInvocations: calls,
     webhookGbSeconds: calls * (a.webhookLambdaMs / 1000) * (a.webhookLambdaMemoryMb / 1024),
-    costReportInvocations,
     dynamoWriteUnits: calls * a.dynamoWriteUnitsPerCall,
     dynamoReadUnits: 0,
-    // Each task publishes its metrics in one PutMetricData request a minute.
-    putMetricDataRequests: sim.taskHours * 60 + costReportInvocations,
-    getMetricDataMetrics: costReportInvocations * costReportMetricQueries(deployment.natGateways),
     logBytes: calls * a.logBytesPerCall,
-    // ECS reads each secret once when a task starts.
-    secretsApiCalls: sim.taskLaunches * deployment.secrets,
     sttMinutes: callMinutes,
     ttsCharacters: callMinutes * traffic.ttsCharacters,
     llmInputTokens: callMinutes * traffic.llmInputTokens,
     llmOutputTokens: callMinutes * traffic.llmOutputTokens,
-  };
+  } satisfies Partial<MonthUsage>;
 }
