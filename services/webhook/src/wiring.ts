@@ -19,6 +19,12 @@ import type { SlidingWindowShape } from './rate-limit/sliding-window';
  */
 const DYNAMO_CONNECT_TIMEOUT_MS = 500;
 const DYNAMO_REQUEST_TIMEOUT_MS = 1500;
+/**
+ * Local emulators (dynalite) serve one process's many concurrent requests slowly, and requests
+ * queued for a pooled socket count against the connect timeout: loosen both there.
+ */
+const LOCAL_CONNECT_TIMEOUT_MS = 30_000;
+const LOCAL_REQUEST_TIMEOUT_MS = 30_000;
 
 export function windowShapeFor(config: WebhookConfig): SlidingWindowShape {
   return { windowMs: 60_000, bucketMs: config.bucketSeconds * 1000 };
@@ -41,7 +47,9 @@ export function createCounterStore(config: WebhookConfig): WindowCounterStore {
         ? { region: config.awsRegion }
         : {}),
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: DYNAMO_CONNECT_TIMEOUT_MS, requestTimeout: DYNAMO_REQUEST_TIMEOUT_MS },
+    requestHandler: local
+      ? { connectionTimeout: LOCAL_CONNECT_TIMEOUT_MS, requestTimeout: LOCAL_REQUEST_TIMEOUT_MS, httpAgent: { maxSockets: 256 } }
+      : { connectionTimeout: DYNAMO_CONNECT_TIMEOUT_MS, requestTimeout: DYNAMO_REQUEST_TIMEOUT_MS },
   });
   return new DynamoCounterStore({ client, tableName: config.rateLimitTable, shape });
 }

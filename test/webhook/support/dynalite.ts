@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Server } from 'node:http';
 import { freePort } from '../../support/free-port';
 
@@ -27,6 +27,8 @@ export async function startDynalite(): Promise<TestDynamo> {
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // The tests fire hundreds of concurrent requests: no queueing behind the default 50 sockets.
+    requestHandler: { httpAgent: { maxSockets: 512 } },
   });
   return {
     endpoint,
@@ -40,6 +42,14 @@ export async function startDynalite(): Promise<TestDynamo> {
           BillingMode: 'PAY_PER_REQUEST',
         }),
       );
+      // dynalite flips the table to ACTIVE asynchronously; on a loaded machine a request can
+      // arrive before that and fail with ResourceNotFound.
+      for (let i = 0; i < 200; i++) {
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+        if (Table?.TableStatus === 'ACTIVE') return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`table ${name} did not become ACTIVE`);
     },
     async stop() {
       client.destroy();
