@@ -18,7 +18,7 @@ import type { RegionName } from './price-catalog';
  *  - Scaling follows the plan: 25 calls per task, min 2, max 6, scale-out cooldown 300 s,
  *    scale-in 600 s.
  *  - prod Spot share 0: a Spot reclaim gives 2 minutes' warning while calls last up to 60 min;
- *    at 100 calls Spot would save ~$40/month against ~$65k of API spend, not worth dropped calls.
+ *    at 100 calls (4 tasks) Spot would save ~$50/month against ~$65k of API spend, not worth dropped calls.
  *    dev and staging run on Spot only.
  *  - prod Redis cache.m6g.large × 2 (primary + replica, multi-AZ), as in the plan; the load
  *    (slot leases, sessions, transcript streams) would fit cache.t4g.small × 2 for ~$170/month less.
