@@ -16,7 +16,16 @@ import type { SttProvider } from './providers/stt/stt-provider';
 import { DeepgramStt } from './providers/stt/deepgram-stt';
 import { DeepgramTts } from './providers/tts/deepgram-tts';
 import { ElevenLabsTts } from './providers/tts/elevenlabs-tts';
-import { ProviderSynthesizer } from './providers/tts/provider-synthesizer';
+import type { TtsProvider, TtsProviderName } from './providers/tts/tts-provider';
+import { closeLimiters, createLimiters } from './capacity/index';
+import type { ConcurrencyLimiter } from './capacity/limiter';
+import type { ProviderResource } from '../../shared/src/metrics-contract';
+import { LimitedLlm } from './resilience/limited-llm';
+import { LimitedStt } from './resilience/limited-stt';
+import { ProviderBreakers } from './resilience/provider-breakers';
+import { ResilientSynthesizer } from './resilience/resilient-synthesizer';
+import { TtsCache } from './resilience/tts-cache';
+import Redis from 'ioredis';
 
 export interface VoiceService {
   server: Server;
@@ -24,6 +33,9 @@ export interface VoiceService {
   url: string;
   stats: CallStats;
   logger: Logger;
+  limiters: Record<ProviderResource, ConcurrencyLimiter>;
+  breakers: ProviderBreakers;
+  cache: TtsCache;
   /** Stop taking calls, let live ones finish (or hit the deadline), flush, close. */
   drain(deadlineMs: number): Promise<{ forced: number }>;
   close(): Promise<void>;
@@ -32,9 +44,13 @@ export interface VoiceService {
 export interface VoiceServiceOverrides {
   logger?: Logger;
   agents?: AgentStore;
+  /** Raw providers (tests); limits, breakers and failover are still applied around them. */
   stt?: SttProvider;
   llm?: LlmProvider;
+  tts?: Record<TtsProviderName, TtsProvider>;
+  /** Replaces the whole TTS path (no cache, limits or failover). */
   synth?: SpeechSynthesizer;
+  breakerOptions?: ConstructorParameters<typeof ProviderBreakers>[0];
   extraRoutes?: Parameters<typeof createVoiceServer>[0]['extraRoutes'];
 }
 
@@ -49,13 +65,36 @@ function required(value: string | undefined, name: string): string {
 export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOverrides = {}): Promise<VoiceService> {
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL, { env: env.ENVIRONMENT });
   const agents = overrides.agents ?? (await FileAgentStore.load(env.AGENTS_FILE));
-  const stt = overrides.stt ?? new DeepgramStt(required(env.DEEPGRAM_API_KEY, 'DEEPGRAM_API_KEY'), env.DEEPGRAM_URL);
-  const llm = overrides.llm ?? new OpenAiLlm(required(env.OPENAI_API_KEY, 'OPENAI_API_KEY'), env.OPENAI_BASE_URL);
+  const rawStt = overrides.stt ?? new DeepgramStt(required(env.DEEPGRAM_API_KEY, 'DEEPGRAM_API_KEY'), env.DEEPGRAM_URL);
+  const rawLlm =
+    overrides.llm ?? new OpenAiLlm(required(env.OPENAI_API_KEY, 'OPENAI_API_KEY'), env.OPENAI_BASE_URL, { maxRetries: 0 });
+  const tts = overrides.tts ?? {
+    elevenlabs: new ElevenLabsTts(required(env.ELEVENLABS_API_KEY, 'ELEVENLABS_API_KEY'), env.ELEVENLABS_BASE_URL),
+    deepgram: new DeepgramTts(required(env.DEEPGRAM_API_KEY, 'DEEPGRAM_API_KEY'), env.DEEPGRAM_URL),
+  };
+
+  // Provider limits are per account: with REDIS_URL every task shares them through Redis.
+  const limiters = createLimiters({
+    ...env.capacity,
+    logger: { warn: (obj: object, msg: string) => logger.warn(obj, msg) },
+  });
+  const breakers = new ProviderBreakers(overrides.breakerOptions);
+  const cacheRedis = env.capacity.redisUrl
+    ? new Redis(env.capacity.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    : undefined;
+  cacheRedis?.on('error', () => undefined); // outages are handled per command
+  const cache = new TtsCache(32 * 1024 * 1024, cacheRedis);
+  const stt = new LimitedStt(rawStt, limiters['deepgram-stt'], breakers, env.STT_QUEUE_TIMEOUT_MS);
+  const llm = new LimitedLlm(rawLlm, limiters['openai-llm'], breakers, env.LLM_QUEUE_TIMEOUT_MS);
   const synth =
     overrides.synth ??
-    new ProviderSynthesizer({
-      elevenlabs: new ElevenLabsTts(required(env.ELEVENLABS_API_KEY, 'ELEVENLABS_API_KEY'), env.ELEVENLABS_BASE_URL),
-      deepgram: new DeepgramTts(required(env.DEEPGRAM_API_KEY, 'DEEPGRAM_API_KEY'), env.DEEPGRAM_URL),
+    new ResilientSynthesizer({
+      providers: tts,
+      limiters: { 'elevenlabs-tts': limiters['elevenlabs-tts'], 'deepgram-tts': limiters['deepgram-tts'] },
+      breakers,
+      cache,
+      queueTimeoutMs: env.TTS_QUEUE_TIMEOUT_MS,
+      onFailover: (from, to, reason) => logger.warn({ from, to, reason }, 'tts failover'),
     });
 
   const authMode = env.STREAM_AUTH_MODE ?? (env.STREAM_SIGNING_KEY || env.STREAM_BASIC_AUTH ? 'required' : 'disabled');
@@ -111,25 +150,43 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
     logger,
     agents,
     defaultAgentId: env.DEFAULT_AGENT_ID,
-    deps: { stt, llm, synth },
+    deps: { stt, llm, synth, holdPromptAfterMs: env.HOLD_PROMPT_AFTER_MS },
     lifecycle,
     admission: { draining: () => draining, activeCalls: () => live.size, maxCalls: env.MAX_CALLS_PER_TASK },
     authenticate,
     onRejected: (reason) => stats.reject(reason),
     health: async () => ({
-      status: draining ? 'draining' : live.size >= env.MAX_CALLS_PER_TASK ? 'overloaded' : 'ok',
+      status: draining
+        ? 'draining'
+        : live.size >= env.MAX_CALLS_PER_TASK
+          ? 'overloaded'
+          : breakers.anyOpen()
+            ? 'degraded'
+            : 'ok',
       activeCalls: live.size,
       maxCalls: env.MAX_CALLS_PER_TASK,
+      breakers: breakers.states(),
     }),
-    stats: async () => ({
-      activeCalls: live.size,
-      maxCallsPerTask: env.MAX_CALLS_PER_TASK,
-      draining,
-      counters: stats.counters,
-      rejectedByReason: stats.rejectedByReason,
-      turns: stats.turnSummary(),
-      memory: { rssBytes: process.memoryUsage.rss() },
-    }),
+    stats: async () => {
+      const limitStats = await Promise.all(Object.values(limiters).map((l) => l.stats()));
+      return {
+        activeCalls: live.size,
+        maxCallsPerTask: env.MAX_CALLS_PER_TASK,
+        draining,
+        limits: Object.fromEntries(
+          limitStats.map((l) => [
+            l.name,
+            { inUse: l.inUse, queued: l.queued, limit: l.limit, utilisation: l.limit > 0 ? l.inUse / l.limit : 0, localInUse: l.localInUse, localQueued: l.localQueued, waitMs: l.waitMs, timeouts: l.timeouts, aborts: l.aborts },
+          ]),
+        ),
+        breakers: breakers.states(),
+        ttsCache: cache.stats(),
+        counters: stats.counters,
+        rejectedByReason: stats.rejectedByReason,
+        turns: stats.turnSummary(),
+        memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
+      };
+    },
     ...(overrides.extraRoutes ? { extraRoutes: overrides.extraRoutes } : {}),
   });
 
@@ -141,9 +198,14 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
   const host = env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
   logger.info({ port, authMode, maxCalls: env.MAX_CALLS_PER_TASK }, 'voice service listening');
 
+  let closed = false;
   const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
+    await closeLimiters(limiters);
+    cacheRedis?.disconnect();
   };
 
   return {
@@ -152,6 +214,9 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
     url: `http://${host}:${port}`,
     stats,
     logger,
+    limiters,
+    breakers,
+    cache,
     async drain(deadlineMs: number) {
       draining = true;
       logger.info({ activeCalls: live.size, deadlineMs }, 'draining');

@@ -20,8 +20,8 @@ export const agentConfigSchema = z.object({
       voiceId: z.string().max(128).default('21m00Tcm4TlvDq8ikWAM'),
       /** ElevenLabs model id, or the Deepgram Aura model name. */
       model: z.string().max(64).default('eleven_flash_v2_5'),
-      /** Used when the primary provider fails (breaker open): the other provider's voice. */
-      fallbackVoiceId: z.string().max(128).default('aura-2-thalia-en'),
+      /** The other provider's voice, used when this one fails; unset → that provider's default voice. */
+      fallbackVoiceId: z.string().max(128).optional(),
     })
     .default({}),
   llm: z

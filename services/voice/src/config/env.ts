@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { capacityConfigFromEnv, type CapacityConfig } from '../capacity/limits-config';
 
 const optionalString = z
   .string()
@@ -44,9 +45,16 @@ export const voiceEnvSchema = z.object({
   METRICS_INTERVAL_SEC: int(60, 5, 3600),
   ECS_AGENT_URI: optionalString,
   DATA_DIR: z.string().default('.data'),
+  /** How long a call may wait for a Deepgram stream (hearing the hold prompt) before a polite goodbye. */
+  STT_QUEUE_TIMEOUT_MS: int(30_000, 0, 600_000),
+  /** Wait for a TTS slot before failing over to the other TTS provider. */
+  TTS_QUEUE_TIMEOUT_MS: int(3000, 0, 60_000),
+  LLM_QUEUE_TIMEOUT_MS: int(3000, 0, 60_000),
+  HOLD_PROMPT_AFTER_MS: int(2500, 0, 60_000),
 });
 
-export type VoiceEnv = z.infer<typeof voiceEnvSchema>;
+/** Validated settings, plus the provider limits (LIMIT_*, REDIS_URL) for the capacity layer. */
+export type VoiceEnv = z.infer<typeof voiceEnvSchema> & { capacity: CapacityConfig };
 
 export function loadVoiceEnv(env: NodeJS.ProcessEnv = process.env): VoiceEnv {
   const parsed = voiceEnvSchema.safeParse(env);
@@ -55,7 +63,7 @@ export function loadVoiceEnv(env: NodeJS.ProcessEnv = process.env): VoiceEnv {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid voice service configuration: ${problems}`);
   }
-  return parsed.data;
+  return { ...parsed.data, capacity: capacityConfigFromEnv(env) };
 }
 
 export function isLoopback(host: string): boolean {

@@ -1,6 +1,6 @@
 /**
  * Re-chunks agent audio into frames Exotel plays without glitches: a multiple of 320 bytes
- * (20 ms of 8 kHz 16-bit mono), at least 3,200 bytes (100 ms), at most 100 kB. A short final
+ * (20 ms of 8 kHz 16-bit mono), at least 3,200 bytes (200 ms at 8 kHz), at most 100 kB. A short final
  * chunk causes a stall, so the tail is padded with silence (shared/protocols/exotel.md).
  */
 export const FRAME_QUANTUM_BYTES = 320;

@@ -62,6 +62,8 @@ export class CallSession {
   private readonly history: ChatMessage[] = [];
   private readonly tracker: PlaybackTracker;
   private stt: SttSession | undefined;
+  /** Aborted when the call ends: a call still queued for an STT slot leaves the queue at once. */
+  private readonly sttAbort = new AbortController();
   private sttReady = false;
   private current: ActiveUtterance | undefined;
   private turnCounter = 0;
@@ -100,6 +102,7 @@ export class CallSession {
         endpointingMs: this.agent.stt.endpointingMs,
         utteranceEndMs: this.agent.stt.utteranceEndMs,
         tag: this.callSid,
+        signal: this.sttAbort.signal,
       },
       {
         speechStarted: () => this.onSpeechStarted(),
@@ -182,6 +185,7 @@ export class CallSession {
     clearTimeout(this.silenceTimer);
     clearTimeout(this.holdTimer);
     clearTimeout(this.dtmfTimer);
+    this.sttAbort.abort();
     this.stt?.close();
     this.deps.logger.info({ reason, turns: this.turnCounter }, 'call ended');
   }
@@ -327,6 +331,8 @@ export class CallSession {
         this.deps.observer.event('tts-failed');
         this.deps.logger.warn({ err: err.message, chars: text.length }, 'tts failed for a sentence');
       },
+      kind !== 'reply',
+      this.callSid,
     );
     const active: ActiveUtterance = { kind, abort, utterance, marks, turn, hangUpAfter, drained: false };
     this.current = active;

@@ -48,6 +48,8 @@ export class Utterance {
     private readonly tracker: PlaybackTracker,
     private readonly signal: AbortSignal,
     private readonly onError: (err: Error, text: string) => void,
+    private readonly cacheable = false,
+    private readonly owner?: string,
     private readonly lookahead = 1,
   ) {
     this.drained = this.drain();
@@ -88,7 +90,10 @@ export class Utterance {
     // The first sentence is the one the caller is waiting on; later ones have playback slack.
     const deadlineMs = job.startedAtMs + index * 2000;
     try {
-      for await (const chunk of this.synth.synthesize({ text: job.text, voice: this.voice, deadlineMs }, this.signal)) {
+      for await (const chunk of this.synth.synthesize(
+        { text: job.text, voice: this.voice, deadlineMs, cacheable: this.cacheable, ...(this.owner ? { owner: this.owner } : {}) },
+        this.signal,
+      )) {
         if (job.firstByteAtMs === undefined) job.firstByteAtMs = Date.now();
         job.chunks.push(chunk);
         job.wake?.();

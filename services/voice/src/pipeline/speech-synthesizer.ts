@@ -8,6 +8,10 @@ export interface SynthesisRequest {
    * granted earliest-deadline-first, so a turn's first sentence beats another call's fifth.
    */
   deadlineMs: number;
+  /** Fixed phrases (greeting, prompts) may be served from the TTS cache. */
+  cacheable: boolean;
+  /** For queue stats and logs. */
+  owner?: string;
 }
 
 /** What the pipeline asks for speech; caching, limits, breakers and failover sit behind it. */

@@ -35,6 +35,9 @@ export class SttSession {
   async start(): Promise<void> {
     this.stream = await this.provider.connect(this.opts, this.events());
     this.clock.reset();
+    // Audio from while the call waited for a stream is stale (the caller heard a hold prompt).
+    this.backlog = [];
+    this.backlogBytes = 0;
     this.keepAliveTimer = setInterval(() => {
       // Deepgram closes a socket after 10 s without a frame (NET-0001).
       if (Date.now() - this.lastSendMs > 4000) this.stream?.keepAlive();

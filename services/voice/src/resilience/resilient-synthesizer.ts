@@ -1,0 +1,136 @@
+import type { ConcurrencyLimiter, Lease } from '../capacity/limiter';
+import type { SpeechSynthesizer, SynthesisRequest } from '../pipeline/speech-synthesizer';
+import { ProviderError, isAbortError } from '../providers/provider-error';
+import type { TtsProvider, TtsProviderName } from '../providers/tts/tts-provider';
+import { voicesInOrder } from './default-voices';
+import type { BreakerName, ProviderBreakers } from './provider-breakers';
+import { SharedAudio } from './shared-audio';
+import { TtsCache } from './tts-cache';
+
+export interface ResilientSynthesizerDeps {
+  providers: Record<TtsProviderName, TtsProvider>;
+  limiters: Record<'elevenlabs-tts' | 'deepgram-tts', ConcurrencyLimiter>;
+  breakers: ProviderBreakers;
+  cache: TtsCache;
+  /** Longest wait for a TTS slot before trying the other provider. */
+  queueTimeoutMs?: number;
+  onFailover?(from: TtsProviderName, to: TtsProviderName, reason: string): void;
+}
+
+const LIMITER: Record<TtsProviderName, 'elevenlabs-tts' | 'deepgram-tts'> = { elevenlabs: 'elevenlabs-tts', deepgram: 'deepgram-tts' };
+const BREAKER: Record<TtsProviderName, BreakerName> = { elevenlabs: 'elevenlabs-tts', deepgram: 'deepgram-tts' };
+
+/**
+ * TTS as the pipeline needs it: cached phrases without a request, an account-wide slot per
+ * request granted earliest-deadline-first, a breaker per provider, and failover between
+ * ElevenLabs and Deepgram Aura when one fails before its first byte. Once audio has started a
+ * failure ends the sentence (switching voice mid-sentence would be worse than stopping).
+ */
+export class ResilientSynthesizer implements SpeechSynthesizer {
+  failovers = 0;
+  sharedReads = 0;
+  private readonly inflight = new Map<string, SharedAudio>();
+
+  constructor(private readonly deps: ResilientSynthesizerDeps) {}
+
+  async *synthesize(req: SynthesisRequest, signal: AbortSignal): AsyncIterable<Buffer> {
+    if (!req.cacheable) {
+      yield* this.synthesizeUncached(req, signal);
+      return;
+    }
+    const voices = voicesInOrder(req.voice);
+    const cached = await this.deps.cache.lookup(voices.map((v) => TtsCache.key({ ...v, text: req.text })));
+    if (cached) {
+      yield cached;
+      return;
+    }
+    const key = TtsCache.key({ ...voices[0]!, text: req.text });
+    const shared = this.inflight.get(key);
+    if (shared) {
+      // Someone is synthesising this phrase right now: read along.
+      this.sharedReads++;
+      this.deps.cache.noteSharedHit();
+      const state = { complete: false, received: 0 };
+      yield* shared.read(signal, state);
+      if (state.complete || state.received > 0 || signal.aborted) return;
+      // The leader failed before any audio: synthesise ourselves.
+    }
+    const mine = new SharedAudio();
+    this.inflight.set(key, mine);
+    let ok = false;
+    try {
+      for await (const chunk of this.synthesizeUncached(req, signal)) {
+        mine.push(chunk);
+        yield chunk;
+      }
+      ok = true;
+    } finally {
+      mine.end(!ok);
+      if (this.inflight.get(key) === mine) this.inflight.delete(key);
+    }
+  }
+
+  private async *synthesizeUncached(req: SynthesisRequest, signal: AbortSignal): AsyncIterable<Buffer> {
+    const voices = voicesInOrder(req.voice);
+    let lastError: unknown;
+    for (let i = 0; i < voices.length; i++) {
+      const v = voices[i]!;
+      const isLast = i === voices.length - 1;
+      // An open breaker is skipped while there is somewhere else to go.
+      if (this.deps.breakers.isOpen(BREAKER[v.provider]) && !isLast) {
+        lastError = new ProviderError(v.provider, 'circuit open');
+        this.noteFailover(v.provider, voices[i + 1]!.provider, 'circuit open');
+        continue;
+      }
+      let lease: Lease;
+      try {
+        lease = await this.deps.limiters[LIMITER[v.provider]].acquire({
+          signal,
+          timeoutMs: this.deps.queueTimeoutMs ?? 3000,
+          priority: req.deadlineMs,
+          ...(req.owner ? { owner: req.owner } : {}),
+        });
+      } catch (err) {
+        if (signal.aborted || isAbortError(err)) throw err;
+        lastError = err;
+        if (!isLast) this.noteFailover(v.provider, voices[i + 1]!.provider, 'no slot in time');
+        continue;
+      }
+      let yielded = false;
+      let iterator: AsyncIterator<Buffer> | undefined;
+      try {
+        const first = await this.deps.breakers.get(BREAKER[v.provider]).execute(async () => {
+          iterator = this.deps.providers[v.provider].synthesize({ text: req.text, voiceId: v.voiceId, model: v.model }, signal)[Symbol.asyncIterator]();
+          const r = await iterator.next();
+          if (r.done) throw new ProviderError(v.provider, 'empty audio');
+          return r.value;
+        });
+        const collected: Buffer[] | undefined = req.cacheable ? [first] : undefined;
+        yielded = true;
+        yield first;
+        for (;;) {
+          const r = await iterator!.next();
+          if (r.done) break;
+          collected?.push(r.value);
+          yield r.value;
+        }
+        if (collected) await this.deps.cache.set(TtsCache.key({ ...v, text: req.text }), Buffer.concat(collected));
+        return;
+      } catch (err) {
+        if (signal.aborted || isAbortError(err)) throw err;
+        if (yielded) throw err;
+        lastError = err;
+        if (!isLast) this.noteFailover(v.provider, voices[i + 1]!.provider, (err as Error).message);
+      } finally {
+        await iterator?.return?.().catch(() => undefined);
+        await lease.release();
+      }
+    }
+    throw lastError instanceof Error ? lastError : new ProviderError('tts', 'no provider available');
+  }
+
+  private noteFailover(from: TtsProviderName, to: TtsProviderName, reason: string): void {
+    this.failovers++;
+    this.deps.onFailover?.(from, to, reason);
+  }
+}
