@@ -72,6 +72,7 @@ export class DistributedSemaphore implements ConcurrencyLimiter {
   private readonly leases = new Map<string, string | undefined>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly subscribed: Promise<void>;
+  private isSubscribed = false;
   private readonly pollTimer: NodeJS.Timeout;
   private readonly stopReadyListener: () => void;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -94,10 +95,15 @@ export class DistributedSemaphore implements ConcurrencyLimiter {
     this.channel = keys.channel;
     this.scripts = new SemaphoreScripts(this.redis.command, keys, this.limit, this.leaseTtlMs);
     this.redis.retain();
-    this.subscribed = this.redis.subscribe(this.channel, (m) => this.onGrantMessage(m)).catch((err: unknown) => {
+    this.subscribed = this.redis.subscribe(this.channel, (m) => this.onGrantMessage(m)).then(
+      () => {
+        this.isSubscribed = true;
+      },
+      (err: unknown) => {
       // Grants still arrive through the poll; only the wake-up latency suffers.
-      this.logger.warn({ limiter: this.name, err: String(err) }, 'capacity: subscribe failed');
-    });
+        this.logger.warn({ limiter: this.name, err: String(err) }, 'capacity: subscribe failed');
+      },
+    );
     const renewEveryMs = this.leaseTtlMs / 3;
     const pollMs = Math.min(opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, renewEveryMs);
     this.pollTimer = setInterval(() => {
@@ -195,7 +201,8 @@ export class DistributedSemaphore implements ConcurrencyLimiter {
   }
 
   private async enqueue(w: RemoteWaiter): Promise<void> {
-    await this.subscribed;
+    // Once subscribed, send without yielding, so a task's commands reach Redis in call order.
+    if (!this.isSubscribed) await this.subscribed;
     for (let attempt = 0; ; attempt += 1) {
       if (w.state === 'cancelled') return; // never reached Redis: nothing to undo
       try {
