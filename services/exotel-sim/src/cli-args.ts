@@ -15,7 +15,7 @@ const argsSchema = z
       .string({ required_error: '--target is required' })
       .url()
       .refine((u) => /^wss?:\/\//.test(u), '--target must be a ws:// or wss:// URL'),
-    calls: z.coerce.number().int().min(0).default(1),
+    calls: z.coerce.number().int().min(0).optional(),
     ramp: z.coerce.number().min(0).default(0),
     scenario: z.enum(scenarioNames).default('mixed'),
     agent: z.string().min(1).optional(),
@@ -24,9 +24,11 @@ const argsSchema = z
     duration: z.coerce.number().positive().optional(),
     'marks-on-clear': z.enum(['return', 'drop']).default('return'),
   })
-  .refine((a) => a.concurrency !== undefined || a.calls > 0, '--calls must be at least 1 (or use --concurrency)');
+  .refine((a) => a.concurrency !== undefined || a.calls !== 0, '--calls must be at least 1 (or use --concurrency)')
+  // Without --calls: one call, or in steady mode no cap on calls placed.
+  .transform((a) => ({ ...a, calls: a.calls ?? (a.concurrency !== undefined ? 0 : 1) }));
 
-export type CliArgs = z.infer<typeof argsSchema> & { signingKey?: SigningKey };
+export type CliArgs = z.output<typeof argsSchema> & { signingKey?: SigningKey };
 
 export type ParsedCli = { ok: true; args: CliArgs } | { ok: false; error: string };
 

@@ -85,6 +85,8 @@ export class SimulatedCall {
   private playingSinceMs = Number.NEGATIVE_INFINITY;
   private awaitingReply: TurnResult | undefined;
   private pendingBargeIn: { turn: TurnResult | null; speechStartedAtMs: number } | undefined;
+  /** A clear that arrives while the barge-in speech is still being sent, before its turn exists. */
+  private pendingClearAfterMs: number | null = null;
 
   private readonly result: CallResult;
 
@@ -281,9 +283,6 @@ export class SimulatedCall {
       this.pendingBargeIn = undefined;
     }
   }
-
-  /** A clear that arrives while the barge-in speech is still being sent, before its turn exists. */
-  private pendingClearAfterMs: number | null = null;
 
   private returnDueMarks(nowMs: number): void {
     if (this.playout.pendingMarkCount === 0) return;
