@@ -83,6 +83,23 @@ describe('Passthru (/exotel/passthru)', () => {
   });
 });
 
+describe('ALB target groups with multi-value headers', () => {
+  it('reads multiValueQueryStringParameters and answers with multiValueHeaders', async () => {
+    const base = albEvent({});
+    const event = {
+      ...base,
+      queryStringParameters: undefined,
+      headers: undefined,
+      multiValueQueryStringParameters: { CallSid: [CALL.CallSid], CallFrom: [encodeURIComponent('+919876543210')], agent: ['sales'] },
+      multiValueHeaders: { 'x-forwarded-for': ['198.51.100.10'] },
+    };
+    const res = await handleAlbEvent(event, testDeps());
+    expect(res.statusCode).toBe(200);
+    expect(res.headers).toBeUndefined();
+    expect(res.multiValueHeaders?.['content-type']).toEqual(['application/json']);
+  });
+});
+
 describe('routing', () => {
   it.each(['/exotel/other', '/', '/exotel/webhook/extra', '/ws/exotel/voice/CA1'])('answers 404 for %s', async (path) => {
     expect((await handleAlbEvent(albEvent({ path, query: { ...CALL, agent: 'a' } }), testDeps())).statusCode).toBe(404);

@@ -43,8 +43,24 @@ function limitChecks(call: CallRequest, agentId: string, trustedSource: boolean,
   return checks;
 }
 
+/**
+ * A target group with multi-value headers enabled sends `multiValueHeaders` and requires them in
+ * the response too (the ALB answers 502 otherwise).
+ */
+function shapeForTarget(event: ALBEvent, result: ALBResult): ALBResult {
+  if (!event.multiValueHeaders) return result;
+  const { headers, ...rest } = result;
+  const multiValueHeaders: Record<string, Array<string | number | boolean>> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) multiValueHeaders[name] = [value];
+  return { ...rest, multiValueHeaders };
+}
+
 /** The decision for one ALB event: route, validate, count, sign, answer. Shared by Lambda and local mode. */
 export async function handleAlbEvent(event: ALBEvent, deps: WebhookDeps): Promise<ALBResult> {
+  return shapeForTarget(event, await decide(event, deps));
+}
+
+async function decide(event: ALBEvent, deps: WebhookDeps): Promise<ALBResult> {
   const startedAt = performance.now();
   const elapsedMs = (): number => Math.round((performance.now() - startedAt) * 100) / 100;
   const { config, log, metrics } = deps;
