@@ -53,7 +53,7 @@ export function sendPacedAudio(input: PacedAudioResponse): void {
       case 'malformed':
         ensureHead();
         // An odd byte count breaks 16-bit sample alignment for everything after it.
-        res.write(Buffer.from('{"detail":"malformed"}'));
+        res.write(Buffer.from('<malformed>')); // 11 bytes
         return;
     }
   });
