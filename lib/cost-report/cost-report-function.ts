@@ -136,16 +136,21 @@ export class CostReportFunction extends Construct {
       'Report keys are dated (one object per run); PutObject is limited to objects of the report bucket.',
     );
 
-    const target = new targets.LambdaFunction(this.function, { retryAttempts: 2 });
+    // The handler reads `period` from the event: a running estimate daily, the closing report on the 1st.
+    const invoke = (period: 'month-to-date' | 'previous-month'): targets.LambdaFunction =>
+      new targets.LambdaFunction(this.function, {
+        event: events.RuleTargetInput.fromObject({ period }),
+        retryAttempts: 2,
+      });
     new events.Rule(this, 'Daily', {
-      description: 'Daily running cost estimate',
+      description: 'Daily running cost estimate (month to date, projected)',
       schedule: events.Schedule.cron({ minute: '15', hour: '0' }),
-      targets: [target],
+      targets: [invoke('month-to-date')],
     });
     new events.Rule(this, 'Monthly', {
       description: 'Closing cost report for the previous month',
       schedule: events.Schedule.cron({ minute: '45', hour: '0', day: '1' }),
-      targets: [target],
+      targets: [invoke('previous-month')],
     });
   }
 }

@@ -122,9 +122,13 @@ export class ServiceStack extends Stack {
       value: this.ingress.loadBalancer.loadBalancerDnsName,
       description: 'Point the domain (CNAME) at this name.',
     });
-    new CfnOutput(this, 'ExotelWebhookBaseUrl', {
-      value: `${httpBase}/exotel/`,
-      description: 'Exotel Voicebot dynamic URL = this base + the webhook path (see docs/readme/infrastructure.md).',
+    new CfnOutput(this, 'ExotelVoicebotUrl', {
+      value: `${httpBase}/exotel/webhook`,
+      description: 'Exotel Voicebot applet, dynamic URL: answers with the signed wss:// stream URL.',
+    });
+    new CfnOutput(this, 'ExotelPassthruUrl', {
+      value: `${httpBase}/exotel/passthru`,
+      description: 'Exotel Passthru applet (admission check only).',
     });
     new CfnOutput(this, 'StreamBaseUrl', { value: this.publicBaseUrl, description: 'Base of the media WebSocket URLs.' });
   }

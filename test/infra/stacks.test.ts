@@ -367,8 +367,16 @@ describe('Lambdas', () => {
         }),
       },
     });
-    const schedules = Object.values(resourcesOfType(costReport, 'AWS::Events::Rule')).map((r) => r.Properties['ScheduleExpression']).sort();
-    expect(schedules).toEqual(['cron(15 0 * * ? *)', 'cron(45 0 1 * ? *)']);
+    const schedules = Object.values(resourcesOfType(costReport, 'AWS::Events::Rule'))
+      .map((r) => {
+        const [target] = r.Properties['Targets'] as { Input: string }[];
+        return { schedule: r.Properties['ScheduleExpression'], input: JSON.parse(target?.Input ?? '{}') as unknown };
+      })
+      .sort((a, b) => String(a.schedule).localeCompare(String(b.schedule)));
+    expect(schedules).toEqual([
+      { schedule: 'cron(15 0 * * ? *)', input: { period: 'month-to-date' } },
+      { schedule: 'cron(45 0 1 * ? *)', input: { period: 'previous-month' } },
+    ]);
     const policy = onlyResource(costReport, 'AWS::IAM::Policy').Properties;
     const statements = (policy['PolicyDocument'] as { Statement: { Sid: string; Action: unknown; Resource: unknown; Condition?: unknown }[] }).Statement;
     const bySid = Object.fromEntries(statements.map((st) => [st.Sid, st]));

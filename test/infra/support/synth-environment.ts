@@ -18,9 +18,12 @@ export interface SynthesizedEnvironment {
   readonly json: Record<StackPart, Record<string, unknown>>;
 }
 
-/** The committed context file, as the CDK CLI would hand it to the app. */
+/** The context the CDK CLI hands the app: cdk.json's feature flags plus the committed lookups. */
 export function committedContext(): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.context.json'), 'utf8')) as Record<string, unknown>;
+  const readJson = (file: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(path.join(REPO_ROOT, file), 'utf8')) as Record<string, unknown>;
+  const cdkJson = readJson('cdk.json') as { context?: Record<string, unknown> };
+  return { ...cdkJson.context, ...readJson('cdk.context.json') };
 }
 
 export interface SynthOptions {
