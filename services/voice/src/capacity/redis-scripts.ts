@@ -19,7 +19,7 @@ import { z } from 'zod';
 
 const PRELUDE = `
 if redis.replicate_commands then pcall(redis.replicate_commands) end
-local leasesKey, queueKey, waitersKey = KEYS[1], KEYS[2], KEYS[3]
+local leasesKey, queueKey, waitersKey, recoveringKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local limit = tonumber(ARGV[1])
 local ttlMs = tonumber(ARGV[2])
 local channel = ARGV[3]
@@ -33,6 +33,7 @@ local function purgeAndGrant(quiet)
   local dead = redis.call('ZRANGEBYSCORE', waitersKey, '-inf', nowMs)
   for i = 1, #dead do redis.call('ZREM', queueKey, dead[i]) end
   if #dead > 0 then redis.call('ZREMRANGEBYSCORE', waitersKey, '-inf', nowMs) end
+  if redis.call('EXISTS', recoveringKey) == 1 then return end
   local free = limit - redis.call('ZCARD', leasesKey)
   if free <= 0 then return end
   local heads = redis.call('ZRANGE', queueKey, 0, free - 1)
@@ -45,9 +46,11 @@ local function purgeAndGrant(quiet)
   end
 end
 
--- Milliseconds until the earliest lease expires (-1: none), so a task with waiters can look
--- again exactly when a dead task's slot frees up instead of at its next poll.
+-- Milliseconds until a slot may free up by itself (-1: none): the end of a recovery pause, or
+-- the earliest lease expiry, so a task with waiters looks again exactly then, not at its next poll.
 local function untilExpiryMs()
+  local recovering = redis.call('PTTL', recoveringKey)
+  if recovering > 0 then return recovering end
   local first = redis.call('ZRANGE', leasesKey, 0, 0, 'WITHSCORES')
   if #first < 2 then return -1 end
   return math.max(0, math.floor(tonumber(first[2]) - nowMs))
@@ -101,6 +104,12 @@ for i = 5 + leaseCount, #ARGV, 2 do
     redis.call('ZADD', waitersKey, nowMs + ttlMs, m)
   end
 end
+-- Redis lost state (restart without persistence, failover) or this task stalled past its TTL:
+-- other holders may not have re-registered yet, so the count is low. Pause grants for one renew
+-- interval (every live holder re-registers within it) instead of over-granting.
+if reregistered + requeued > 0 then
+  redis.call('SET', recoveringKey, '1', 'PX', math.ceil(ttlMs / 3) + 100, 'NX')
+end
 purgeAndGrant(nil)
 local granted = {}
 for i = 5 + leaseCount, #ARGV, 2 do
@@ -142,12 +151,20 @@ export interface SemaphoreKeys {
   readonly leases: string;
   readonly queue: string;
   readonly waiters: string;
+  /** Present (with a PX) while grants are paused after Redis lost state. */
+  readonly recovering: string;
   readonly channel: string;
 }
 
 export function semaphoreKeys(keyPrefix: string, name: string): SemaphoreKeys {
   const base = `${keyPrefix}{${name}}`;
-  return { leases: `${base}:leases`, queue: `${base}:queue`, waiters: `${base}:waiters`, channel: `${base}:grants` };
+  return {
+    leases: `${base}:leases`,
+    queue: `${base}:queue`,
+    waiters: `${base}:waiters`,
+    recovering: `${base}:recovering`,
+    channel: `${base}:grants`,
+  };
 }
 
 export interface EnqueueResult {
@@ -184,7 +201,7 @@ export class SemaphoreScripts {
     private readonly limit: number,
     private readonly ttlMs: number,
   ) {
-    this.keyList = [keys.leases, keys.queue, keys.waiters];
+    this.keyList = [keys.leases, keys.queue, keys.waiters, keys.recovering];
   }
 
   private common(): (string | number)[] {
