@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { startRedis } from '../support/redis-server';
 import {
   DEFAULT_LIMITS,
@@ -33,6 +34,10 @@ describe('capacity configuration', () => {
       leaseTtlMs: 9000,
     });
     expect(capacityConfigFromEnv({ REDIS_URL: '' })).toEqual({ limits: DEFAULT_LIMITS });
+    expect(capacityConfigFromEnv({ REDIS_URL: 'rediss://cache:6379', REDIS_AUTH_TOKEN: 'tok' })).toMatchObject({
+      redisUrl: 'rediss://cache:6379',
+      redisPassword: 'tok',
+    });
     expect(() => capacityConfigFromEnv({ CAPACITY_LEASE_TTL_MS: '60000' })).toThrow();
   });
 });
@@ -53,6 +58,22 @@ describe('createLimiters', () => {
       const lease = await limiters['deepgram-stt'].acquire({ owner: 'CA123' });
       expect(await limiters['deepgram-stt'].stats()).toMatchObject({ inUse: 1, limit: 20 });
       expect(await limiters['openai-llm'].stats()).toMatchObject({ inUse: 0, limit: 50 });
+      await lease.release();
+      await closeLimiters(limiters);
+    } finally {
+      await redis.stop();
+    }
+  });
+
+  it('authenticates with redisPassword (the ElastiCache AUTH token) when the URL has none', async () => {
+    const redis = await startRedis();
+    try {
+      const admin = new Redis(redis.url);
+      await admin.config('SET', 'requirepass', 'auth-token-for-test');
+      admin.disconnect();
+      const limiters = createLimiters({ limits: DEFAULT_LIMITS, redisUrl: redis.url, redisPassword: 'auth-token-for-test' });
+      const lease = await limiters['openai-llm'].acquire({ timeoutMs: 5000 });
+      expect((await limiters['openai-llm'].stats()).inUse).toBe(1);
       await lease.release();
       await closeLimiters(limiters);
     } finally {

@@ -26,6 +26,8 @@ export interface CreateLimitersConfig {
   limits: Record<ProviderResource, number>;
   /** Absent → in-process limiters (one task only: the embedded/local default). */
   redisUrl?: string;
+  /** ElastiCache AUTH token when the URL carries none (REDIS_AUTH_TOKEN). */
+  redisPassword?: string;
   /** Redis lease TTL; default 15 s, renewed every TTL/3. */
   leaseTtlMs?: number;
   keyPrefix?: string;
@@ -38,7 +40,7 @@ export interface CreateLimitersConfig {
  */
 export function createLimiters(config: CreateLimitersConfig): Record<ProviderResource, ConcurrencyLimiter> {
   const limiters = {} as Record<ProviderResource, ConcurrencyLimiter>;
-  const redis = config.redisUrl === undefined ? undefined : SharedRedis.fromUrl(config.redisUrl, config.logger);
+  const redis = config.redisUrl === undefined ? undefined : SharedRedis.fromUrl(config.redisUrl, config.logger, config.redisPassword);
   for (const resource of PROVIDER_RESOURCES) {
     const limit = config.limits[resource];
     const base = {

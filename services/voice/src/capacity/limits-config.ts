@@ -47,6 +47,7 @@ export function limitsFromEnv(env: Record<string, string | undefined>): Record<P
 
 const capacityEnv = z.object({
   REDIS_URL: z.string().url().optional(),
+  REDIS_AUTH_TOKEN: z.string().min(1).optional(),
   CAPACITY_LEASE_TTL_MS: z.coerce.number().int().min(300).max(15_000).optional(),
   CAPACITY_KEY_PREFIX: z.string().min(1).optional(),
 });
@@ -54,6 +55,8 @@ const capacityEnv = z.object({
 export interface CapacityConfig {
   limits: Record<ProviderResource, number>;
   redisUrl?: string;
+  /** ElastiCache AUTH token (REDIS_AUTH_TOKEN), when the URL carries none. Never logged. */
+  redisPassword?: string;
   leaseTtlMs?: number;
   keyPrefix?: string;
 }
@@ -63,11 +66,13 @@ export function capacityConfigFromEnv(env: Record<string, string | undefined>): 
   const blankToUndefined = (v: string | undefined): string | undefined => (v === '' ? undefined : v);
   const e = capacityEnv.parse({
     REDIS_URL: blankToUndefined(env.REDIS_URL),
+    REDIS_AUTH_TOKEN: blankToUndefined(env.REDIS_AUTH_TOKEN),
     CAPACITY_LEASE_TTL_MS: blankToUndefined(env.CAPACITY_LEASE_TTL_MS),
     CAPACITY_KEY_PREFIX: blankToUndefined(env.CAPACITY_KEY_PREFIX),
   });
   const config: CapacityConfig = { limits: limitsFromEnv(env) };
   if (e.REDIS_URL !== undefined) config.redisUrl = e.REDIS_URL;
+  if (e.REDIS_AUTH_TOKEN !== undefined) config.redisPassword = e.REDIS_AUTH_TOKEN;
   if (e.CAPACITY_LEASE_TTL_MS !== undefined) config.leaseTtlMs = e.CAPACITY_LEASE_TTL_MS;
   if (e.CAPACITY_KEY_PREFIX !== undefined) config.keyPrefix = e.CAPACITY_KEY_PREFIX;
   return config;

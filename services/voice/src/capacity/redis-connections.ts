@@ -36,8 +36,10 @@ export class SharedRedis {
     command.on('ready', () => (lastError = ''));
   }
 
-  static fromUrl(url: string, logger?: LimiterLogger): SharedRedis {
+  /** `password` is the ElastiCache AUTH token when it is not part of the URL. */
+  static fromUrl(url: string, logger?: LimiterLogger, password?: string): SharedRedis {
     const options = {
+      ...(password === undefined ? {} : { password }),
       // Fail a command after a few reconnect attempts instead of holding it for tens of seconds:
       // the limiter retries enqueues itself, and an unsent renewal is sent on the next tick.
       maxRetriesPerRequest: 3,
