@@ -19,7 +19,7 @@ describe('CLI arguments', () => {
     const withId = parseCliArgs(['--target', 'wss://h'], { STREAM_SIGNING_KEY: 's', STREAM_SIGNING_KEY_ID: 'k7' });
     expect(withId.ok && withId.args.signingKey).toEqual({ id: 'k7', secret: 's' });
     const defaultId = parseCliArgs(['--target', 'wss://h'], { STREAM_SIGNING_KEY: 's' });
-    expect(defaultId.ok && defaultId.args.signingKey).toEqual({ id: 'k1', secret: 's' });
+    expect(defaultId.ok && defaultId.args.signingKey).toEqual({ id: 'env', secret: 's' });
   });
 
   it('rejects a non-WebSocket target, an unknown scenario and unknown flags', () => {

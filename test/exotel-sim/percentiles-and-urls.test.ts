@@ -30,9 +30,9 @@ describe('stream URLs', () => {
     expect(verifyStreamSignature('CA2', url.searchParams, [{ id: 'k2', secret: 's3cret' }], nowSec).ok).toBe(false);
   });
 
-  it('treats a bare secret as key id k1, and leaves the URL unsigned without a key', () => {
+  it('treats a bare secret as key id env, and leaves the URL unsigned without a key', () => {
     const signed = new URL(buildStreamUrl({ target: 'ws://h:1', callSid: 'CA1', signingKey: 'x' }));
-    expect(signed.searchParams.get('kid')).toBe('k1');
+    expect(signed.searchParams.get('kid')).toBe('env');
     const plain = new URL(buildStreamUrl({ target: 'ws://h:1', callSid: 'CA1', agentId: 'a' }));
     expect(plain.searchParams.has('sig')).toBe(false);
     expect(plain.searchParams.get('agent')).toBe('a');

@@ -29,7 +29,7 @@ export interface LoadOptions {
   rampSec?: number;
   /** A named scenario or a script. Default 'mixed'. */
   scenario?: ScenarioName | CallScript;
-  /** Signs each stream URL (`signStreamUrl`); a bare string is the secret with key id 'k1'. */
+  /** Signs each stream URL (`signStreamUrl`); a bare string is the secret with key id 'env'. */
   signingKey?: SigningKey | string;
   agentId?: string;
   /** Steady mode: keep this many calls up, replacing each call that ends, for `durationSec`. */

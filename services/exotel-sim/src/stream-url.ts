@@ -1,6 +1,6 @@
 import { signStreamUrl, type SigningKey } from '../../shared/src/stream-signature';
 
-export const DEFAULT_SIGNING_KEY_ID = 'k1';
+export const DEFAULT_SIGNING_KEY_ID = 'env';
 /** How long a signed URL stays valid: enough for the handshake (and Exotel's one retry). */
 export const SIGNED_URL_TTL_SEC = 300;
 
@@ -9,7 +9,7 @@ export interface StreamUrlOptions {
   target: string;
   callSid: string;
   agentId?: string;
-  /** A key object, or just the secret (key id defaults to 'k1'). */
+  /** A key object, or just the secret (key id defaults to 'env', as the webhook and voice service use for a bare secret). */
   signingKey?: SigningKey | string;
   nowSec?: number;
 }

@@ -73,19 +73,32 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
     deepgram: new DeepgramTts(required(env.DEEPGRAM_API_KEY, 'DEEPGRAM_API_KEY'), env.DEEPGRAM_URL),
   };
 
+  const authMode = env.STREAM_AUTH_MODE ?? (env.STREAM_SIGNING_KEY || env.STREAM_BASIC_AUTH ? 'required' : 'disabled');
+  if (authMode === 'disabled' && !isLoopback(env.HOST)) {
+    throw new Error('STREAM_AUTH_MODE=disabled is only allowed when HOST is a loopback address');
+  }
+
   // Provider limits are per account: with REDIS_URL every task shares them through Redis.
   const limiters = createLimiters({
     ...env.capacity,
     logger: { warn: (obj: object, msg: string) => logger.warn(obj, msg) },
   });
   const breakers = new ProviderBreakers(overrides.breakerOptions);
-  const cacheRedis = env.capacity.redisUrl
+  const sharedRedis = env.capacity.redisUrl
     ? new Redis(env.capacity.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
     : undefined;
-  cacheRedis?.on('error', () => undefined); // outages are handled per command
-  const cache = new TtsCache(32 * 1024 * 1024, cacheRedis);
+  sharedRedis?.on('error', () => undefined); // outages are handled per command
+  const cache = new TtsCache(32 * 1024 * 1024, sharedRedis);
+  const authenticate = createStreamAuthenticator(env, authMode, sharedRedis);
   const stt = new LimitedStt(rawStt, limiters['deepgram-stt'], breakers, env.STT_QUEUE_TIMEOUT_MS);
-  const llm = new LimitedLlm(rawLlm, limiters['openai-llm'], breakers, env.LLM_QUEUE_TIMEOUT_MS);
+  const llm = new LimitedLlm(
+    rawLlm,
+    limiters['openai-llm'],
+    breakers,
+    env.LLM_QUEUE_TIMEOUT_MS,
+    env.LLM_FIRST_TOKEN_TIMEOUT_MS,
+    env.LLM_STALL_TIMEOUT_MS,
+  );
   const synth =
     overrides.synth ??
     new ResilientSynthesizer({
@@ -97,11 +110,6 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
       onFailover: (from, to, reason) => logger.warn({ from, to, reason }, 'tts failover'),
     });
 
-  const authMode = env.STREAM_AUTH_MODE ?? (env.STREAM_SIGNING_KEY || env.STREAM_BASIC_AUTH ? 'required' : 'disabled');
-  if (authMode === 'disabled' && !isLoopback(env.HOST)) {
-    throw new Error('STREAM_AUTH_MODE=disabled is only allowed when HOST is a loopback address');
-  }
-  const authenticate = createStreamAuthenticator(env, authMode);
 
   const stats = new CallStats();
   let draining = false;
@@ -205,7 +213,7 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     await closeLimiters(limiters);
-    cacheRedis?.disconnect();
+    sharedRedis?.disconnect();
   };
 
   return {

@@ -35,7 +35,7 @@ export const voiceEnvSchema = z.object({
   /** required: signed stream URLs (or basic auth when configured); basic: basic auth only; disabled: loopback-only local use. */
   STREAM_AUTH_MODE: z.enum(['required', 'basic', 'disabled']).optional(),
   STREAM_SIGNING_KEY: optionalString,
-  STREAM_SIGNING_KEY_ID: z.string().default('k1'),
+  STREAM_SIGNING_KEY_ID: z.string().default('env'),
   STREAM_SIGNING_PREVIOUS_KEY: optionalString,
   STREAM_SIGNING_PREVIOUS_KEY_ID: z.string().default('k0'),
   /** `user:password` accepted as HTTP basic auth on the stream URL (Exotel static-URL setups). */
@@ -50,6 +50,8 @@ export const voiceEnvSchema = z.object({
   /** Wait for a TTS slot before failing over to the other TTS provider. */
   TTS_QUEUE_TIMEOUT_MS: int(3000, 0, 60_000),
   LLM_QUEUE_TIMEOUT_MS: int(3000, 0, 60_000),
+  LLM_FIRST_TOKEN_TIMEOUT_MS: int(4000, 100, 60_000),
+  LLM_STALL_TIMEOUT_MS: int(4000, 100, 60_000),
   HOLD_PROMPT_AFTER_MS: int(2500, 0, 60_000),
 });
 

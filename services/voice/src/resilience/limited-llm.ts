@@ -20,6 +20,10 @@ export class LimitedLlm implements LlmProvider {
     private readonly limiter: ConcurrencyLimiter,
     private readonly breakers: ProviderBreakers,
     private readonly queueTimeoutMs = 3000,
+    /** No first token within this → abandon the request (the caller hears an apology). */
+    private readonly firstTokenTimeoutMs = 4000,
+    /** No further token within this → end the answer with what was said. */
+    private readonly stallTimeoutMs = 4000,
   ) {
     this.name = inner.name;
   }
@@ -27,24 +31,50 @@ export class LimitedLlm implements LlmProvider {
   async *streamChat(req: ChatRequest, signal: AbortSignal): AsyncIterable<string> {
     const lease = await this.limiter.acquire({ signal, timeoutMs: this.queueTimeoutMs, priority: Date.now() });
     let iterator: AsyncIterator<string> | undefined;
+    let attempt: AbortController | undefined;
+    let timedOut: string | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (ms: number, what: string): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = what;
+        attempt?.abort();
+      }, ms);
+    };
+    const onOuterAbort = (): void => attempt?.abort();
+    signal.addEventListener('abort', onOuterAbort, { once: true });
+    const next = async (): Promise<IteratorResult<string>> => {
+      try {
+        return await iterator!.next();
+      } catch (err) {
+        if (timedOut && !signal.aborted) throw new ProviderError('openai', timedOut, 408, { cause: err });
+        throw err;
+      }
+    };
     try {
       const first = await this.retryPolicy.execute(
         () =>
           this.breakers.get('openai-llm').execute(async () => {
             await iterator?.return?.().catch(() => undefined);
-            iterator = this.inner.streamChat(req, signal)[Symbol.asyncIterator]();
-            return iterator.next();
+            attempt = new AbortController();
+            timedOut = undefined;
+            arm(this.firstTokenTimeoutMs, `no first token within ${this.firstTokenTimeoutMs} ms`);
+            iterator = this.inner.streamChat(req, attempt.signal)[Symbol.asyncIterator]();
+            return next();
           }),
         signal,
       );
       if (first.done) return;
       yield first.value;
       for (;;) {
-        const r = await iterator!.next();
+        arm(this.stallTimeoutMs, `stream stalled for ${this.stallTimeoutMs} ms`);
+        const r = await next();
         if (r.done) return;
         yield r.value;
       }
     } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onOuterAbort);
       await iterator?.return?.().catch(() => undefined);
       await lease.release();
     }

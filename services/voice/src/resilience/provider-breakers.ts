@@ -16,6 +16,7 @@ export interface BreakerOptions {
  */
 export class ProviderBreakers {
   private readonly breakers = new Map<BreakerName, CircuitBreakerPolicy>();
+  private readonly openedAt = new Map<BreakerName, number>();
 
   constructor(private readonly opts: BreakerOptions = {}) {}
 
@@ -29,14 +30,23 @@ export class ProviderBreakers {
           breaker: new ConsecutiveBreaker(this.opts.failures ?? 3),
         },
       );
+      b.onBreak(() => this.openedAt.set(name, Date.now()));
       this.breakers.set(name, b);
     }
     return b;
   }
 
+  /**
+   * True while requests should skip this provider. Once the half-open delay has passed it is
+   * false again, so the next request is the trial that lets the breaker close (cockatiel only
+   * moves to half-open when something executes through it).
+   */
   isOpen(name: BreakerName): boolean {
-    const s = this.breakers.get(name)?.state;
-    return s === CircuitState.Open || s === CircuitState.Isolated;
+    const b = this.breakers.get(name);
+    if (!b) return false;
+    if (b.state === CircuitState.Isolated) return true;
+    if (b.state !== CircuitState.Open) return false;
+    return Date.now() - (this.openedAt.get(name) ?? 0) < (this.opts.halfOpenAfterMs ?? 10_000);
   }
 
   states(): Record<string, 'closed' | 'open' | 'half-open' | 'isolated'> {
