@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
   DIM_ENVIRONMENT,
   DIM_PROVIDER,
+  DIM_REASON,
   DIM_SERVICE,
   METRIC_NAMESPACE,
   MetricNames,
@@ -89,7 +90,7 @@ export class CallingAgentMetrics {
   /** Rejections per Reason: the reasons are open-ended, so a SEARCH finds every series. */
   callsRejectedByReason(): cloudwatch.MathExpression {
     const search =
-      `SEARCH('{${METRIC_NAMESPACE},${DIM_ENVIRONMENT},${DIM_SERVICE},Reason} ` +
+      `SEARCH('{${METRIC_NAMESPACE},${DIM_ENVIRONMENT},${DIM_SERVICE},${DIM_REASON}} ` +
       `MetricName="${MetricNames.callsRejected}" ${DIM_ENVIRONMENT}="${this.environmentName}"', 'Sum', 60)`;
     return new cloudwatch.MathExpression({ expression: search, label: 'Rejected', period: Duration.minutes(1) });
   }

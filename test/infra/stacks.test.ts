@@ -435,6 +435,33 @@ describe('observability', () => {
     for (const alarm of alarms) expect(alarm.Properties['AlarmActions']).toHaveLength(1);
   });
 
+  it('the dashboard shows every signal the runbook needs', () => {
+    const dashboard = Object.values(resourcesOfType(env('prod').templates.observability, 'AWS::CloudWatch::Dashboard'))[0];
+    const body = JSON.stringify(dashboard?.Properties['DashboardBody']);
+    const signals = [
+      'ActiveCalls',
+      'RunningTaskCount',
+      'ProviderSlotsInUse',
+      'ProviderSlotLimit',
+      'ProviderQueueDepth',
+      'ProviderQueueWaitMs',
+      'TurnLatencyMs',
+      'p50',
+      'p95',
+      'HTTPCode_ELB_4XX_Count',
+      'HTTPCode_Target_5XX_Count',
+      'HealthyHostCount',
+      'UnHealthyHostCount',
+      'EngineCPUUtilization',
+      'DatabaseMemoryUsagePercentage',
+      'CallsAdmitted',
+      'CallsRejected',
+      'EstimatedMonthlyCost',
+    ];
+    for (const signal of signals) expect(body).toContain(signal);
+    for (const provider of ['deepgram-stt', 'elevenlabs-tts', 'deepgram-tts', 'openai-llm']) expect(body).toContain(provider);
+  });
+
   it('slot saturation fires at the configured share of each provider limit', () => {
     env('prod').templates.observability.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'calling-agent-prod-SlotsSaturated-deepgram-stt',
