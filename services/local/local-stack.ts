@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import { startEmulators, type DeepPartial, type EmulatorConfig, type RunningEmulators } from '../emulators/src/index';
 import { startVoiceService, type VoiceService, type VoiceServiceOverrides } from '../voice/src/app';
 import { loadVoiceEnv, type VoiceEnv } from '../voice/src/config/env';
+import { createLocalWebhook } from '../webhook/src/local-server';
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface LocalStack {
   voice: VoiceService;
@@ -41,9 +44,27 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     env.LIMIT_OPENAI_LLM ??= String(limits.openai.limit);
   }
   const voiceEnv = loadVoiceEnv(env);
+  // The webhook (Exotel's dynamic-URL endpoint) is served by the same local server at
+  // /exotel/*. It needs the stream base URL, known once the server listens (PORT may be 0).
+  let webhook: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  let streamBase = '';
+  const webhookEnv: NodeJS.ProcessEnv = {
+    ...env,
+    // Without a configured key the local webhook still signs, with a key that lives as long as
+    // the process (the loopback-only voice service does not require signatures then).
+    STREAM_SIGNING_KEY: env.STREAM_SIGNING_KEY ?? randomBytes(32).toString('hex'),
+    DEFAULT_AGENT_ID: env.DEFAULT_AGENT_ID ?? 'default',
+  };
+  const extraRoutes = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (!(req.url ?? '').startsWith('/exotel/')) return false;
+    webhook ??= createLocalWebhook({ env: { ...webhookEnv, STREAM_BASE_URL: env.STREAM_BASE_URL ?? streamBase } });
+    webhook(req, res);
+    return true;
+  };
   let voice: VoiceService;
   try {
-    voice = await startVoiceService(voiceEnv, opts.overrides ?? {});
+    voice = await startVoiceService(voiceEnv, { extraRoutes, ...(opts.overrides ?? {}) });
+    streamBase = voice.url.replace(/^http/, 'ws');
   } catch (err) {
     await emulators?.close();
     throw err;

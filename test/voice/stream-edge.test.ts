@@ -107,10 +107,13 @@ describe('the stream endpoint at the edge', () => {
       ws!.send(startFrame(sid));
       ws!.send('{"event":"ringing"}');
       const gotMedia = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 5000);
         ws!.on('message', (d) => {
-          if (d.toString().includes('"media"')) resolve(true);
+          if (d.toString().includes('"media"')) {
+            clearTimeout(timer);
+            resolve(true);
+          }
         });
-        setTimeout(() => resolve(false), 5000);
       });
       expect(gotMedia).toBe(true);
       expect(ws!.readyState).toBe(WebSocket.OPEN);

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { FileAgentStore, type AgentStore } from './agents/agent-config';
@@ -112,6 +113,9 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
 
 
   const stats = new CallStats();
+  // Event-loop delay is the first sign that one task carries too many calls.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   let draining = false;
   const live = new Set<string>();
   let idleWaiters: Array<() => void> = [];
@@ -193,6 +197,11 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
         rejectedByReason: stats.rejectedByReason,
         turns: stats.turnSummary(),
         memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
+        eventLoopDelayMs: {
+          p50: loopDelay.percentile(50) / 1e6,
+          p99: loopDelay.percentile(99) / 1e6,
+          max: loopDelay.max / 1e6,
+        },
       };
     },
     ...(overrides.extraRoutes ? { extraRoutes: overrides.extraRoutes } : {}),
@@ -212,6 +221,7 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
     closed = true;
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
+    loopDelay.disable();
     await closeLimiters(limiters);
     sharedRedis?.disconnect();
   };
