@@ -114,7 +114,8 @@ export class SpeechDetector {
     this.silenceMs = 0;
     const interval = this.options.interimIntervalMs;
     if (interval !== null && utterance.speechMs - this.lastInterimSpeechMs >= interval) {
-      this.lastInterimSpeechMs = utterance.speechMs;
+      // Advance by the interval (not to now) so 20 ms windows do not drift the cadence.
+      this.lastInterimSpeechMs += interval;
       events.push({ type: 'interim', utterance, atMs: this.processedMs });
     }
   }

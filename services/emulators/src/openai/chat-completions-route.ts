@@ -187,6 +187,8 @@ function streamCompletion(
     'cache-control': 'no-cache',
     'x-request-id': `req_${randomUUID().replace(/-/g, '')}`,
   });
+  // Headers go out now, so a stalled stream still lets create() resolve (like a slow first token).
+  res.flushHeaders();
   trigger.start();
   if (done || stalled) return;
   write(chunk({ role: 'assistant', content: '', refusal: null }, null));
