@@ -114,6 +114,8 @@ export interface TranscriptLog {
 export interface RecoverableTranscriptLog extends TranscriptLog {
   /** Writes every entry still in the dead task's log to the sink; returns the number delivered. */
   drainTask(deadTaskId: string): Promise<number>;
+  /** Drains the logs of tasks silent for staleAfterMs (lines whose sessions are already gone). */
+  drainDeadTasks(staleAfterMs: number): Promise<number>;
 }
 
 export class SessionOwnershipLostError extends Error {

@@ -14,11 +14,17 @@ export interface MongoModels {
  * while MongoDB is away: the transcript log then keeps the lines and retries.
  */
 export async function connectMongo(uri: string): Promise<MongoModels> {
+  const models = openMongo(uri);
+  await models.connection.asPromise();
+  return models;
+}
+
+/** Usable at once: mongoose buffers commands until the connection is up. */
+export function openMongo(uri: string): MongoModels {
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: 10_000,
     maxPoolSize: 20,
     socketTimeoutMS: 30_000,
   });
-  await connection.asPromise();
   return { connection, callLogs: callLogModel(connection), agents: agentModel(connection) };
 }

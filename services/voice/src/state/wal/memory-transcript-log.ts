@@ -80,6 +80,9 @@ export class MemoryTranscriptLog implements RecoverableTranscriptLog {
   async drainTask(): Promise<number> {
     return 0;
   }
+  async drainDeadTasks(): Promise<number> {
+    return 0;
+  }
 
   stats(): TranscriptLogStats {
     const { sinkWrites, linesAppended } = this.counters;
