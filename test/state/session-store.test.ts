@@ -95,6 +95,9 @@ function contract(name: string, setup: () => Promise<Harness>, teardown: () => P
       await expect(h.store.save({ ...s, turn: 9 })).rejects.toBeInstanceOf(SessionOwnershipLostError);
       expect((await h.store.get('fence-1'))?.turn).toBe(0);
       await h.store.delete('fence-1');
+      // A deleted (reaped) call is not resurrected by a late save either.
+      await expect(h.store.save({ ...s, ownerTaskId: 'reaper' })).rejects.toBeInstanceOf(SessionOwnershipLostError);
+      expect(await h.store.get('fence-1')).toBeNull();
     });
   });
 }

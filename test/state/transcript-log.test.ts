@@ -93,6 +93,22 @@ describe.each(makers)('%s', (_name, make) => {
     await log.close();
   });
 
+  it('refuses lines beyond the backlog bound while the sink is down, and counts them', async () => {
+    const sink = new ScriptedSink(tmp.dir);
+    sink.failuresLeft = 1_000_000;
+    const log = make(sink, task(), { ...quickRetries, maxBacklog: 10 });
+    for (const seq of range(15)) log.append(line('CAB', seq));
+    expect(log.stats()).toMatchObject({ pending: 10, droppedLines: 5, linesAppended: 10 });
+    await waitUntil(() => log.stats().sinkFailures >= 2);
+    expect(log.stats().oldestPendingAgeMs).toBeGreaterThan(0);
+    sink.failuresLeft = 0; // the database is back
+    await log.flushCall('CAB');
+    expect(await storedSeqs(tmp.dir, 'CAB')).toEqual(range(10));
+    log.append(line('CAB', 15)); // room again
+    await log.close();
+    expect(await storedSeqs(tmp.dir, 'CAB')).toEqual([...range(10), 15]);
+  });
+
   it('writes a lone line once it is flushMs old', async () => {
     const sink = new ScriptedSink(tmp.dir);
     const log = make(sink, task(), { flushMs: 200, pollMs: 50 });

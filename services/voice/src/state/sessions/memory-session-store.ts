@@ -34,14 +34,15 @@ export class MemorySessionStore implements SessionStore {
 
   async save(s: CallSession): Promise<void> {
     const h = this.live(s.callSid);
-    if (h && h.session.ownerTaskId !== s.ownerTaskId) {
+    // Gone (reaped and deleted) or taken over: the caller no longer owns this call.
+    if (!h || h.session.ownerTaskId !== s.ownerTaskId) {
       throw new SessionOwnershipLostError(s.callSid, s.ownerTaskId);
     }
     const now = this.now();
     this.held.set(s.callSid, {
       session: structuredClone(s),
       expiresAtMs: now + this.sessionTtlMs,
-      leaseExpiresAtMs: h?.leaseExpiresAtMs ?? now,
+      leaseExpiresAtMs: h.leaseExpiresAtMs,
     });
   }
 
