@@ -35,10 +35,11 @@ describe('reaper', () => {
   afterEach(() => tmp.remove());
 
   it('finalizes a dead task\'s call as interrupted/task-lost with every line exactly once', async () => {
-    const common = { redisUrl: redis.url, dataDir: tmp.dir, leaseTtlMs: 400, startReaper: false, flushMs: 60_000 };
+    // Generous lease: the "not yet expired" check below must hold on a busy machine too.
+    const common = { redisUrl: redis.url, dataDir: tmp.dir, leaseTtlMs: 1500, startReaper: false, flushMs: 60_000 };
     const dead = createStateLayer({ ...common, taskId: 'task-dead' });
     const callSid = 'CAREAP1';
-    await dead.sessions.create(session(callSid, 'task-dead'), 400);
+    await dead.sessions.create(session(callSid, 'task-dead'), 1500);
     dead.leases.track(callSid);
     await dead.sink.startCall({ callSid, agentId: 'agent-1', startedAt: new Date().toISOString(), taskId: 'task-dead' });
     try {
@@ -54,7 +55,7 @@ describe('reaper', () => {
 
     const alive = createStateLayer({ ...common, taskId: 'task-alive' });
     expect((await alive.reaper.runOnce()).finalized).toEqual([]); // lease not expired yet
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 1600));
     const result = await alive.reaper.runOnce();
     expect(result.finalized).toEqual([callSid]);
     expect(result.linesDelivered).toBe(2);
@@ -88,12 +89,12 @@ describe('reaper', () => {
   });
 
   it('leaves calls alone while their owner renews the leases', async () => {
-    const common = { redisUrl: redis.url, dataDir: tmp.dir, leaseTtlMs: 300, startReaper: false };
+    const common = { redisUrl: redis.url, dataDir: tmp.dir, leaseTtlMs: 1000, startReaper: false };
     const owner = createStateLayer({ ...common, taskId: 'task-busy' });
     const other = createStateLayer({ ...common, taskId: 'task-idle' });
-    await owner.sessions.create(session('CALIVE', 'task-busy'), 300);
-    owner.leases.track('CALIVE');
-    await new Promise((r) => setTimeout(r, 700));
+    await owner.sessions.create(session('CALIVE', 'task-busy'), 1000);
+    owner.leases.track('CALIVE'); // renews every ~333 ms
+    await new Promise((r) => setTimeout(r, 1500));
     expect((await other.reaper.runOnce()).finalized).toEqual([]);
     expect((await owner.sessions.get('CALIVE'))?.ownerTaskId).toBe('task-busy');
     owner.leases.untrack('CALIVE');
