@@ -15,6 +15,7 @@ export class LimitedStt implements SttProvider {
     private readonly breakers: ProviderBreakers,
     /** How long a call may wait for a stream (it hears the hold prompt meanwhile). */
     private readonly queueTimeoutMs = 30_000,
+    private readonly releaseGraceMs = 500,
   ) {
     this.name = inner.name;
   }
@@ -32,26 +33,25 @@ export class LimitedStt implements SttProvider {
       void lease.release();
     };
     try {
-      const stream = await this.breakers.get('deepgram-stt').execute(() =>
-        this.inner.connect(opts, {
-          ...events,
-          closed: (info) => {
-            release();
-            events.closed(info);
-          },
-        }),
-      );
+      const stream = await this.breakers.get('deepgram-stt').execute(() => this.inner.connect(opts, events));
+      // The slot is free only once the provider has seen the socket close: releasing on our
+      // close() call would let another task connect while the provider still counts this one.
+      // A grace period covers the provider's own accounting lag after the socket closes (a
+      // second more per call is nothing next to a 429 on someone's greeting).
+      void stream.finished.then(() => setTimeout(release, this.releaseGraceMs).unref());
       return {
         send: (pcm) => stream.send(pcm),
         keepAlive: () => stream.keepAlive(),
         finalize: () => stream.finalize(),
         close: () => {
           stream.close();
-          release();
+          // A close handshake that never completes must not hold the slot for ever.
+          setTimeout(release, 5000).unref();
         },
         get isOpen() {
           return stream.isOpen;
         },
+        finished: stream.finished,
       };
     } catch (err) {
       release();

@@ -55,6 +55,8 @@ class DeepgramSttStream implements SttStream {
   private closedByUs = false;
   private opened = false;
   private ended = false;
+  private markFinished!: () => void;
+  readonly finished = new Promise<void>((r) => (this.markFinished = r));
 
   constructor(
     private readonly socket: ListenSocket,
@@ -64,6 +66,9 @@ class DeepgramSttStream implements SttStream {
   async open(): Promise<this> {
     let failure: { code: number; reason: string } | undefined;
     this.socket.on('message', (msg) => this.onMessage(msg as unknown));
+    // V1Socket.close() reports a close at once, before the connection is really gone; the
+    // underlying socket's own close event is the one that says the provider has let go.
+    this.socket.socket.addEventListener('close', () => this.markFinished());
     this.socket.on('close', (ev) => {
       const code = (ev as { code?: number }).code ?? 1006;
       const reason = String((ev as { reason?: unknown }).reason ?? '');
@@ -84,6 +89,7 @@ class DeepgramSttStream implements SttStream {
     } catch (err) {
       this.closedByUs = true;
       this.socket.close();
+      this.markFinished();
       const status = /\b(4\d\d|5\d\d)\b/.exec(String((err as Error)?.message ?? ''))?.[1];
       throw new ProviderError(
         'deepgram-stt',

@@ -35,6 +35,8 @@ export interface SttStream {
   finalize(): void;
   close(): void;
   readonly isOpen: boolean;
+  /** Resolves once the provider connection is really gone (whoever closed it). */
+  readonly finished: Promise<void>;
 }
 
 export interface SttProvider {
