@@ -1,0 +1,114 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/** `npm run bench [-- --quick] [--steps 25,50] [--steady-sec N] [--no-floor] [--no-profile] [--no-docs] [--tsx]` */
+export interface BenchOptions {
+  mode: 'quick' | 'full';
+  steps: number[];
+  rampSec: number;
+  settleSec: number;
+  steadySec: number;
+  floorSteadySec: number;
+  floor: boolean;
+  profile: boolean;
+  profileSec: number;
+  docs: boolean;
+  /** Run the voice service from its TypeScript sources instead of the esbuild bundle. */
+  tsx: boolean;
+  realtimeFactor: number;
+  logLevel: string;
+}
+
+/**
+ * Quick: two steps, ~20 s windows, no profile — under ~3 minutes. Full: five steps with 60 s
+ * windows (the floor's 30 s: a rate of a lean process settles fast) and a CPU profile at the end.
+ */
+export const PRESETS: Record<BenchOptions['mode'], BenchOptions> = {
+  quick: {
+    mode: 'quick',
+    steps: [25, 100],
+    rampSec: 3,
+    settleSec: 2,
+    steadySec: 20,
+    floorSteadySec: 12,
+    floor: true,
+    profile: false,
+    profileSec: 20,
+    docs: true,
+    tsx: false,
+    realtimeFactor: 1.5,
+    logLevel: 'info',
+  },
+  full: {
+    mode: 'full',
+    steps: [25, 50, 100, 200, 400],
+    rampSec: 10,
+    settleSec: 5,
+    steadySec: 60,
+    floorSteadySec: 30,
+    floor: true,
+    profile: true,
+    profileSec: 30,
+    docs: true,
+    tsx: false,
+    realtimeFactor: 1.5,
+    logLevel: 'info',
+  },
+};
+
+const stepsSchema = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, '--steps is a comma-separated list of call counts')
+  .transform((s) => s.split(',').map(Number))
+  .refine((a) => a.every((n) => n > 0), '--steps must be positive');
+const seconds = z.coerce.number().positive();
+
+export type ParsedBenchArgs = { ok: true; options: BenchOptions } | { ok: false; error: string };
+
+export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        quick: { type: 'boolean' },
+        steps: { type: 'string' },
+        'steady-sec': { type: 'string' },
+        'floor-steady-sec': { type: 'string' },
+        'ramp-sec': { type: 'string' },
+        'realtime-factor': { type: 'string' },
+        'log-level': { type: 'string' },
+        'no-floor': { type: 'boolean' },
+        'no-profile': { type: 'boolean' },
+        profile: { type: 'boolean' },
+        'no-docs': { type: 'boolean' },
+        tsx: { type: 'boolean' },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+  const base = PRESETS[values.quick === true ? 'quick' : 'full'];
+  try {
+    const opt = <T>(raw: string | boolean | undefined, schema: z.ZodType<T, z.ZodTypeDef, unknown>): T | undefined =>
+      typeof raw === 'string' ? schema.parse(raw) : undefined;
+    const options: BenchOptions = {
+      ...base,
+      steps: opt(values.steps, stepsSchema) ?? base.steps,
+      steadySec: opt(values['steady-sec'], seconds) ?? base.steadySec,
+      floorSteadySec: opt(values['floor-steady-sec'], seconds) ?? base.floorSteadySec,
+      rampSec: opt(values['ramp-sec'], z.coerce.number().min(0)) ?? base.rampSec,
+      realtimeFactor: opt(values['realtime-factor'], seconds) ?? base.realtimeFactor,
+      logLevel: opt(values['log-level'], z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent'])) ?? base.logLevel,
+      floor: values['no-floor'] !== true,
+      profile: values['no-profile'] === true ? false : values.profile === true || base.profile,
+      docs: values['no-docs'] !== true,
+      tsx: values.tsx === true,
+    };
+    return { ok: true, options };
+  } catch (err) {
+    const message = err instanceof z.ZodError ? err.issues.map((i) => i.message).join('; ') : String(err);
+    return { ok: false, error: message };
+  }
+}

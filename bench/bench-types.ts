@@ -1,0 +1,134 @@
+import type { LoadReport } from '../services/exotel-sim/src/index';
+
+/** Shapes of the benchmark's results file (bench/results/<date>.json) and of its parts. */
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export type TargetName = 'voice' | 'floor';
+
+export interface ProcessUsage {
+  cpuSec: number;
+  /** cpuSec / window seconds: 1.0 = one core busy all the time. */
+  coreShare: number;
+}
+
+/** What the load generator (the Exotel simulator process) saw. */
+export interface CallerView {
+  calls: number;
+  completed: number;
+  failed: number;
+  errors: Record<string, number>;
+  turns: number;
+  unansweredTurns: number;
+  turnLatencyMs: Percentiles;
+  lateFrames: number;
+  lateFrameMaxGapMs: number;
+  protocolViolations: number;
+  simulatorMaxTickLagMs: number;
+}
+
+export interface PhaseResult {
+  target: TargetName;
+  concurrency: number;
+  windowSec: number;
+  meanActiveCalls: number;
+  callSeconds: number;
+  /** The target process only. */
+  cpuSec: number;
+  cpuPerCallSecond: number;
+  /** Per process over the window: the target, the emulators, the simulator. */
+  processes: Record<string, ProcessUsage>;
+  idleRssBytes: number;
+  steadyRssBytes: number;
+  rssPerCallBytes: number;
+  /** Voice only: V8 heap from /api/stats. */
+  idleHeapBytes: number | null;
+  steadyHeapBytes: number | null;
+  heapPerCallBytes: number | null;
+  /** Latency of GET /health every 100 ms during the window: the event loop's delay seen from outside. */
+  probeLatencyMs: Percentiles;
+  /** From /api/stats when the service exposes it (`eventLoopDelayP99Ms`); else null. */
+  eventLoopDelayP99Ms: number | null;
+  /** Voice only: the service's own per-turn overhead and turn latency. */
+  overheadMs: Percentiles | null;
+  /** Turns behind overheadMs (the service keeps its last 2,048). */
+  overheadTurns: number | null;
+  serviceTurnLatencyMs: Percentiles | null;
+  callers: CallerView;
+}
+
+export interface StepResult {
+  concurrency: number;
+  voice: PhaseResult;
+  floor: PhaseResult | null;
+  /** Our CPU per call-second over the floor's. */
+  cpuRatioToFloor: number | null;
+  /** The process that was closest to a full core (or cores) at this step. */
+  busiest: { name: string; coreShare: number };
+  loadGeneratorSaturated: boolean;
+  meetsLatencyTargets: boolean;
+}
+
+export interface ProfileEntry {
+  functionName: string;
+  /** Path relative to the repository, with the line. */
+  location: string;
+  selfMs: number;
+  selfPercent: number;
+}
+
+export interface ProfileSummary {
+  concurrency: number;
+  durationSec: number;
+  totalSampledMs: number;
+  /** Self time in services/voice/src as a share of all samples. */
+  oursPercent: number;
+  topOurs: ProfileEntry[];
+  /** Top self time anywhere (node internals, ws, SDKs), for context. */
+  topAll: ProfileEntry[];
+  file: string;
+}
+
+export interface BenchResults {
+  date: string;
+  mode: 'quick' | 'full';
+  /** The commit measured; dirty = the working tree had uncommitted changes (the bundle is built from it). */
+  git: { commit: string; dirty: boolean } | null;
+  machine: { cpus: number; model: string; node: string; pinned: boolean; totalMemBytes: number };
+  settings: {
+    steps: number[];
+    rampSec: number;
+    settleSec: number;
+    steadySec: number;
+    floorSteadySec: number;
+    realtimeFactor: number;
+    voiceFrom: 'bundle' | 'tsx';
+    logLevel: string;
+    script: string;
+  };
+  steps: StepResult[];
+  /** Highest step meeting overhead p99 <= 20 ms, 0 late frames, no failures — divided by the voice process's cores (1). */
+  maxCallsPerVcpu: number;
+  stoppedBecause: string | null;
+  profile: ProfileSummary | null;
+}
+
+export function callerView(r: LoadReport): CallerView {
+  return {
+    calls: r.calls,
+    completed: r.completed,
+    failed: r.failed,
+    errors: r.errors,
+    turns: r.turns,
+    unansweredTurns: r.unansweredTurns,
+    turnLatencyMs: r.turnLatencyMs,
+    lateFrames: r.lateFrames,
+    lateFrameMaxGapMs: r.lateFrameMaxGapMs,
+    protocolViolations: r.protocolViolations,
+    simulatorMaxTickLagMs: r.simulatorMaxTickLagMs,
+  };
+}

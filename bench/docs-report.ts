@@ -1,0 +1,135 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { BenchResults, ProfileSummary, StepResult } from './bench-types';
+import { renderChart } from './chart-svg';
+import { TARGETS } from './step-metrics';
+import { marginalRssPerCallBytes } from './summary-text';
+
+/** docs/benchmarks.md is hand-written prose around one block the bench regenerates. */
+export const BLOCK_START = '<!-- bench:results:start (written by npm run bench; edits inside are overwritten) -->';
+export const BLOCK_END = '<!-- bench:results:end -->';
+
+const pct = (share: number | undefined): string => `${Math.round((share ?? 0) * 100)}%`;
+const kb = (bytes: number | null): string => (bytes === null ? '-' : `${Math.round(bytes / 1024)}`);
+const num = (v: number | undefined | null, digits = 1): string => (v === undefined || v === null ? '-' : v.toFixed(digits));
+
+function stepRow(s: StepResult): string {
+  const v = s.voice;
+  const c = v.callers;
+  return [
+    s.concurrency,
+    num(v.meanActiveCalls, 0),
+    num(v.cpuPerCallSecond * 1000, 2),
+    s.floor ? num(s.floor.cpuPerCallSecond * 1000, 2) : '-',
+    s.cpuRatioToFloor === null ? '-' : `x${s.cpuRatioToFloor.toFixed(2)}`,
+    v.overheadMs ? `${num(v.overheadMs.p50, 0)} / ${num(v.overheadMs.p95, 0)} / ${num(v.overheadMs.p99, 0)}` : '-',
+    `${num(v.probeLatencyMs.p50)} / ${num(v.probeLatencyMs.p99)}`,
+    v.eventLoopDelayP99Ms === null ? '?' : num(v.eventLoopDelayP99Ms),
+    `${c.lateFrames}`,
+    `${c.failed}/${c.calls}`,
+    `${c.protocolViolations}`,
+    kb(v.rssPerCallBytes),
+    kb(v.heapPerCallBytes),
+    `${pct(v.processes.voice?.coreShare)} / ${s.floor ? pct(s.floor.processes.floor?.coreShare) : '-'}`,
+    `${pct(v.processes.emulators?.coreShare)} / ${pct(v.processes.simulator?.coreShare)}`,
+    s.meetsLatencyTargets ? 'yes' : 'no',
+  ].join(' | ');
+}
+
+export function resultsTable(steps: readonly StepResult[]): string {
+  const header = [
+    'calls',
+    'mean up',
+    'voice CPU ms / call-s',
+    'floor CPU ms / call-s',
+    'ratio',
+    'overhead p50 / p95 / p99 ms',
+    'probe p50 / p99 ms',
+    'loop delay p99 ms',
+    'late frames',
+    'failed',
+    'violations',
+    'RSS KB / call',
+    'heap KB / call',
+    'CPU voice / floor',
+    'CPU emulators / sim',
+    'targets met',
+  ];
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...steps.map((s) => `| ${stepRow(s)} |`)].join('\n');
+}
+
+export function profileTable(p: ProfileSummary): string {
+  const rows = p.topOurs.map((e) => `| ${e.functionName} | \`${e.location}\` | ${e.selfMs.toFixed(0)} | ${e.selfPercent.toFixed(1)}% |`);
+  const all = p.topAll.slice(0, 8).map((e) => `| ${e.functionName} | \`${e.location}\` | ${e.selfMs.toFixed(0)} | ${e.selfPercent.toFixed(1)}% |`);
+  return [
+    `Profile: the voice service (sources through tsx) at ${p.concurrency} calls, ${p.durationSec} s, ${(p.totalSampledMs / 1000).toFixed(1)} s sampled; ` +
+      `self time in services/voice/src: ${p.oursPercent}% of all samples.`,
+    '',
+    'Ours (services/voice/src), by self time:',
+    '',
+    '| function | where | self ms | share |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+    'Everything, by self time (for context):',
+    '',
+    '| function | where | self ms | share |',
+    '|---|---|---|---|',
+    ...all,
+  ].join('\n');
+}
+
+export function generatedBlock(r: BenchResults, resultsPath: string): string {
+  const marginal = marginalRssPerCallBytes(r);
+  const s = r.settings;
+  return [
+    BLOCK_START,
+    `Run: ${r.date} (${r.mode})${r.git ? ` at ${r.git.commit.slice(0, 8)}${r.git.dirty ? ' + uncommitted changes' : ''}` : ''}, ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}, ` +
+      `${r.machine.pinned ? 'voice/floor pinned to core 0, simulator + emulators on the rest' : 'NOT pinned'}; ` +
+      `voice from the ${s.voiceFrom === 'bundle' ? 'esbuild bundle' : 'TypeScript sources (tsx)'}, LOG_LEVEL=${s.logLevel}; ` +
+      `steps ramp ${s.rampSec} s + settle ${s.settleSec} s, then a ${s.steadySec} s steady window (floor ${s.floorSteadySec} s); ` +
+      `TTS realtimeFactor ${s.realtimeFactor}; caller script \`${s.script}\`. Raw: \`${resultsPath}\`.`,
+    '',
+    resultsTable(r.steps),
+    '',
+    `**Highest concurrency per vCPU with overhead p99 ≤ ${TARGETS.overheadP99Ms} ms, no late frames, no failures: ${r.maxCallsPerVcpu}** ` +
+      `(target ≥ ${TARGETS.callsPerVcpu}).` +
+      (marginal === null ? '' : ` Marginal RSS per call between the first and last step: ${kb(marginal)} KB.`) +
+      (r.stoppedBecause ? ` Stopped stepping up: ${r.stoppedBecause}.` : ''),
+    '',
+    '![calls vs CPU and overhead p99](benchmarks-chart.svg)',
+    '',
+    r.profile ? profileTable(r.profile) : '_No CPU profile in this run (`--profile` adds one)._',
+    BLOCK_END,
+  ].join('\n');
+}
+
+/** Replaces the generated block, or appends it when the document has none yet. */
+export function replaceGeneratedBlock(doc: string, block: string): string {
+  const start = doc.indexOf(BLOCK_START);
+  const end = doc.indexOf(BLOCK_END);
+  if (start === -1 || end === -1 || end < start) return `${doc.trimEnd()}\n\n${block}\n`;
+  return `${doc.slice(0, start)}${block}${doc.slice(end + BLOCK_END.length)}`;
+}
+
+export function chartFor(r: BenchResults): string {
+  return renderChart(
+    r.steps.map((s) => ({
+      calls: s.concurrency,
+      voiceCpuPercent: (s.voice.processes.voice?.coreShare ?? 0) * 100,
+      floorCpuPercent: s.floor ? (s.floor.processes.floor?.coreShare ?? 0) * 100 : null,
+      overheadP99Ms: s.voice.overheadMs?.p99 ?? null,
+    })),
+    `npm run bench (${r.mode}), ${r.date.slice(0, 10)}, ${r.machine.cpus} vCPU ${r.machine.model}`,
+  );
+}
+
+/** Writes docs/benchmarks-chart.svg and the generated block of docs/benchmarks.md; returns the paths. */
+export function writeBenchDocs(repoRoot: string, r: BenchResults, resultsFile: string): string[] {
+  const docPath = join(repoRoot, 'docs/benchmarks.md');
+  const chartPath = join(repoRoot, 'docs/benchmarks-chart.svg');
+  writeFileSync(chartPath, chartFor(r));
+  const doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n';
+  writeFileSync(docPath, replaceGeneratedBlock(doc, generatedBlock(r, relative(repoRoot, resultsFile))));
+  return [docPath, chartPath];
+}

@@ -1,0 +1,315 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { percentiles } from '../services/shared/src/percentiles';
+import { freePort } from '../test/support/free-port';
+import type { LoadReport } from '../services/exotel-sim/src/index';
+import { type PhaseResult, type ProcessUsage, type TargetName, callerView } from './bench-types';
+import { type RunningChild, TS_LOADER_FLAGS, firstLine, startChild, waitForHttp } from './child-process';
+import { sampleProcess } from './proc-stats';
+import { type TimedSample, counterDelta, meanIn, nearest, perCall } from './step-metrics';
+
+/** How the voice service is launched: the production bundle, or the TypeScript sources through tsx. */
+export interface VoiceLaunch {
+  kind: 'bundle' | 'tsx';
+  /** The bundle's index.js, or services/voice/src/main.ts. */
+  entry: string;
+  logLevel: string;
+}
+
+export interface PhaseContext {
+  repoRoot: string;
+  logDir: string;
+  emulatorsUrl: string;
+  emulatorsPid: number;
+  /** Core list for the process under test, and for the load generator. */
+  targetCpus: string;
+  loadGenCpus: string;
+  voice: VoiceLaunch;
+  realtimeFactor: number;
+  /** Limits the emulators enforce; the voice service's LIMIT_* are set to the same. */
+  providerLimit: number;
+  log: (msg: string) => void;
+}
+
+export interface PhaseTiming {
+  rampSec: number;
+  settleSec: number;
+  steadySec: number;
+}
+
+export interface PhaseOptions extends PhaseTiming {
+  target: TargetName;
+  concurrency: number;
+  /** Extra node flags for the target (e.g. --cpu-prof) — the profile run. */
+  targetNodeFlags?: string[];
+}
+
+const statsSchema = z
+  .object({
+    turns: z
+      .object({
+        overheadMs: z.object({ p50: z.number(), p95: z.number(), p99: z.number(), count: z.number().optional() }),
+        turnLatencyMs: z.object({ p50: z.number(), p95: z.number(), p99: z.number() }),
+      })
+      .optional(),
+    memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number() }).optional(),
+    eventLoopDelayP99Ms: z.number().optional(),
+    eventLoop: z.object({ delayP99Ms: z.number() }).partial().optional(),
+  })
+  .passthrough();
+type ServiceStats = z.infer<typeof statsSchema>;
+
+async function fetchStats(baseUrl: string): Promise<ServiceStats | undefined> {
+  try {
+    const res = await fetch(`${baseUrl}/api/stats`, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) return undefined;
+    const parsed = statsSchema.safeParse(await res.json());
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+export async function startTarget(
+  ctx: PhaseContext,
+  target: TargetName,
+  tag: string,
+  nodeFlags: string[] = [],
+): Promise<{ child: RunningChild; baseUrl: string }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const limit = String(ctx.providerLimit);
+  const child =
+    target === 'voice'
+      ? startChild({
+          name: 'voice',
+          nodeFlags: [...(ctx.voice.kind === 'tsx' ? TS_LOADER_FLAGS : []), ...nodeFlags],
+          args: [ctx.voice.entry],
+          cpus: ctx.targetCpus,
+          logFile: join(ctx.logDir, `voice-${tag}.log`),
+          env: {
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            LOG_LEVEL: ctx.voice.logLevel,
+            AGENTS_FILE: join(ctx.repoRoot, 'agents.json'),
+            DATA_DIR: join(ctx.logDir, 'data'),
+            DEEPGRAM_API_KEY: 'bench',
+            DEEPGRAM_URL: ctx.emulatorsUrl,
+            OPENAI_API_KEY: 'bench',
+            OPENAI_BASE_URL: `${ctx.emulatorsUrl}/v1`,
+            ELEVENLABS_API_KEY: 'bench',
+            ELEVENLABS_BASE_URL: ctx.emulatorsUrl,
+            LIMIT_DEEPGRAM_STT: limit,
+            LIMIT_ELEVENLABS_TTS: limit,
+            LIMIT_DEEPGRAM_TTS: limit,
+            LIMIT_OPENAI_LLM: limit,
+            MAX_CALLS_PER_TASK: '100000',
+            DRAIN_DEADLINE_SEC: '2',
+            REDIS_URL: '',
+            MONGODB_URI: '',
+            STREAM_AUTH_MODE: 'disabled',
+          },
+        })
+      : startChild({
+          name: 'floor',
+          nodeFlags: [...TS_LOADER_FLAGS, ...nodeFlags],
+          args: [
+            join(ctx.repoRoot, 'bench/floor-forwarder.ts'),
+            '--port',
+            String(port),
+            '--stt-url',
+            ctx.emulatorsUrl,
+            '--realtime-factor',
+            String(ctx.realtimeFactor),
+          ],
+          cpus: ctx.targetCpus,
+          logFile: join(ctx.logDir, `floor-${tag}.log`),
+        });
+  try {
+    await waitForHttp(`${baseUrl}/health`, 30_000, child.exited);
+  } catch (err) {
+    await child.stop('SIGKILL');
+    throw err;
+  }
+  return { child, baseUrl };
+}
+
+const progressSchema = z.object({ type: z.literal('progress'), elapsedMs: z.number(), active: z.number() });
+const reportLineSchema = z.object({ type: z.literal('report'), report: z.unknown() });
+
+/**
+ * One phase: a fresh target process (voice or floor) under `concurrency` steady calls. CPU and
+ * memory are read from /proc over the steady window only (after ramp + settle, before the
+ * simulator stops replacing calls); then the simulator lets in-flight calls finish and reports.
+ */
+export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<PhaseResult> {
+  const tag = `${opts.target}-${opts.concurrency}`;
+  const { child: target, baseUrl } = await startTarget(ctx, opts.target, tag, opts.targetNodeFlags);
+  try {
+    await sleep(1000); // let start-up garbage settle before the idle baseline
+    const idle = sampleProcess(target.pid);
+    const idleStats = opts.target === 'voice' ? await fetchStats(baseUrl) : undefined;
+    if (idle === undefined) throw new Error(`${opts.target} exited before the load started`);
+
+    const active: TimedSample<number>[] = [];
+    let report: LoadReport | undefined;
+    const durationSec = opts.rampSec + opts.settleSec + opts.steadySec;
+    const sim = startChild({
+      name: 'simulator',
+      nodeFlags: TS_LOADER_FLAGS,
+      args: [
+        join(ctx.repoRoot, 'bench/load-worker.ts'),
+        JSON.stringify({ target: baseUrl.replace(/^http/, 'ws'), concurrency: opts.concurrency, durationSec, rampSec: opts.rampSec }),
+      ],
+      cpus: ctx.loadGenCpus,
+      logFile: join(ctx.logDir, `simulator-${tag}.log`),
+      onLine: (line) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(line);
+        } catch {
+          return;
+        }
+        const progress = progressSchema.safeParse(json);
+        if (progress.success) active.push({ atMs: Date.now(), value: progress.data.active });
+        const done = reportLineSchema.safeParse(json);
+        if (done.success) report = done.data.report as LoadReport;
+      },
+    });
+    const startedAtMs = Date.now();
+    const windowStartMs = startedAtMs + (opts.rampSec + opts.settleSec) * 1000;
+    const windowEndMs = startedAtMs + durationSec * 1000;
+
+    const pids: Record<string, number> = { [opts.target]: target.pid, emulators: ctx.emulatorsPid, simulator: sim.pid };
+    const cpu: Record<string, TimedSample<number>[]> = Object.fromEntries(Object.keys(pids).map((k) => [k, []]));
+    const rss: TimedSample<number>[] = [];
+    const sampleAll = (): void => {
+      const atMs = Date.now();
+      for (const [name, pid] of Object.entries(pids)) {
+        const s = sampleProcess(pid);
+        if (s === undefined) continue;
+        cpu[name]?.push({ atMs, value: s.cpuSec });
+        if (name === opts.target) rss.push({ atMs, value: s.rssBytes });
+      }
+    };
+    const sampler = setInterval(sampleAll, 1000);
+    sampleAll();
+
+    // The event loop's delay, seen from outside: /health answers as soon as the loop gets to it.
+    const probeMs: number[] = [];
+    const probing = (async () => {
+      await sleep(windowStartMs - Date.now());
+      while (Date.now() < windowEndMs) {
+        const t0 = performance.now();
+        try {
+          await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2000) });
+          probeMs.push(performance.now() - t0);
+        } catch {
+          probeMs.push(2000);
+        }
+        await sleep(100);
+      }
+    })();
+
+    let lastLog = 0;
+    while (Date.now() < windowEndMs + 500) {
+      await sleep(500);
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        const a = active[active.length - 1]?.value ?? 0;
+        ctx.log(`  ${tag}: ${Math.round((Date.now() - startedAtMs) / 1000)}s, ${a} calls up`);
+      }
+    }
+    sampleAll();
+    const endStats = opts.target === 'voice' ? await fetchStats(baseUrl) : undefined;
+    await probing;
+    clearInterval(sampler);
+
+    ctx.log(`  ${tag}: window over; waiting for in-flight calls to finish`);
+    await sim.exited;
+    if (report === undefined) throw new Error(`simulator for ${tag} ended without a report (see ${ctx.logDir})`);
+
+    const processes: Record<string, ProcessUsage> = {};
+    let windowSec = 0;
+    for (const name of Object.keys(pids)) {
+      const d = counterDelta(cpu[name] ?? [], windowStartMs, windowEndMs);
+      if (name === opts.target) windowSec = d.seconds;
+      processes[name] = { cpuSec: d.delta, coreShare: d.seconds > 0 ? d.delta / d.seconds : 0 };
+    }
+    const meanActiveCalls = meanIn(active, windowStartMs, windowEndMs);
+    const callSeconds = meanActiveCalls * windowSec;
+    const targetCpu = processes[opts.target]?.cpuSec ?? 0;
+    const steadyRss = nearest(rss, windowEndMs)?.value ?? idle.rssBytes;
+    const idleHeap = idleStats?.memory?.heapUsedBytes ?? null;
+    const steadyHeap = endStats?.memory?.heapUsedBytes ?? null;
+    const p = percentiles(probeMs);
+    const round1 = (v: number) => Math.round(v * 10) / 10;
+    return {
+      target: opts.target,
+      concurrency: opts.concurrency,
+      windowSec,
+      meanActiveCalls,
+      callSeconds,
+      cpuSec: targetCpu,
+      cpuPerCallSecond: callSeconds > 0 ? targetCpu / callSeconds : 0,
+      processes,
+      idleRssBytes: idle.rssBytes,
+      steadyRssBytes: steadyRss,
+      rssPerCallBytes: perCall(steadyRss, idle.rssBytes, meanActiveCalls),
+      idleHeapBytes: idleHeap,
+      steadyHeapBytes: steadyHeap,
+      heapPerCallBytes: idleHeap !== null && steadyHeap !== null ? perCall(steadyHeap, idleHeap, meanActiveCalls) : null,
+      probeLatencyMs: { p50: round1(p.p50), p95: round1(p.p95), p99: round1(p.p99) },
+      eventLoopDelayP99Ms: endStats?.eventLoopDelayP99Ms ?? endStats?.eventLoop?.delayP99Ms ?? null,
+      overheadMs: endStats?.turns?.overheadMs
+        ? { p50: endStats.turns.overheadMs.p50, p95: endStats.turns.overheadMs.p95, p99: endStats.turns.overheadMs.p99 }
+        : null,
+      overheadTurns: endStats?.turns?.overheadMs?.count ?? null,
+      serviceTurnLatencyMs: endStats?.turns?.turnLatencyMs ?? null,
+      callers: callerView(report),
+    };
+  } finally {
+    await target.stop('SIGTERM', 8000);
+  }
+}
+
+/** Starts the provider emulators (limits raised, TTS pace set) and returns their URL. */
+export async function startEmulatorsProcess(
+  repoRoot: string,
+  logDir: string,
+  cpus: string,
+  limit: number,
+  realtimeFactor: number,
+): Promise<{ child: RunningChild; url: string }> {
+  let listener: ((line: string) => void) | undefined;
+  const child = startChild({
+    name: 'emulators',
+    nodeFlags: TS_LOADER_FLAGS,
+    args: [
+      join(repoRoot, 'services/emulators/src/cli.ts'),
+      ...['--stt-limit', '--dg-tts-limit', '--openai-limit', '--el-limit'].flatMap((f) => [f, String(limit)]),
+      '--realtime-factor',
+      String(realtimeFactor),
+    ],
+    cpus,
+    logFile: join(logDir, 'emulators.log'),
+    onLine: (line) => listener?.(line),
+  });
+  const url = await firstLine(
+    (l) => (listener = l),
+    child.exited,
+    (line) => {
+      try {
+        const parsed = z.object({ url: z.string() }).safeParse(JSON.parse(line));
+        return parsed.success ? parsed.data.url : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    30_000,
+    'emulators',
+  );
+  return { child, url };
+}

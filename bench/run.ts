@@ -1,0 +1,195 @@
+/**
+ * `npm run bench [-- --quick]`: calls per vCPU, CPU per call-second, memory per call and added
+ * latency of the voice service, side by side with the floor (bench/floor-forwarder.ts), under
+ * the Exotel simulator's scripted callers. See docs/benchmarks.md for what is measured and how.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildVoiceBundle } from '../scripts/build-voice';
+import { benchScript } from './bench-script';
+import { type BenchOptions, parseBenchArgs } from './bench-options';
+import type { BenchResults, PhaseResult, ProfileSummary, StepResult } from './bench-types';
+import { pinningAvailable, type RunningChild } from './child-process';
+import { summarizeCpuProfile } from './cpu-profile-summary';
+import { writeBenchDocs } from './docs-report';
+import { type PhaseContext, type VoiceLaunch, runPhase, startEmulatorsProcess } from './phase-runner';
+import { procfsAvailable } from './proc-stats';
+import { SATURATED_CORE_SHARE, TARGETS, combineStep, maxCallsPerVcpu, stopReason } from './step-metrics';
+import { formatStepLine, headline } from './summary-text';
+
+const REPO_ROOT = resolve(__dirname, '..');
+/** High enough that no provider limit is ever what the benchmark measures. */
+const PROVIDER_LIMIT = 100_000;
+
+const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
+
+function gitState(): BenchResults['git'] {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--', 'services', 'scripts').length > 0 };
+  } catch {
+    return null;
+  }
+}
+
+async function voiceLaunch(opts: BenchOptions, logDir: string): Promise<VoiceLaunch> {
+  const tsx: VoiceLaunch = { kind: 'tsx', entry: join(REPO_ROOT, 'services/voice/src/main.ts'), logLevel: opts.logLevel };
+  if (opts.tsx) return tsx;
+  const outDir = join(logDir, 'voice-bundle');
+  try {
+    await buildVoiceBundle({ outDir });
+    return { kind: 'bundle', entry: join(outDir, 'index.js'), logLevel: opts.logLevel };
+  } catch (err) {
+    log(`voice bundle build failed (${err instanceof Error ? err.message : String(err)}); running the sources through tsx`);
+    return tsx;
+  }
+}
+
+async function profileVoice(ctx: PhaseContext, opts: BenchOptions, concurrency: number): Promise<ProfileSummary | null> {
+  const profileDir = join(ctx.logDir, 'cpu-profile');
+  mkdirSync(profileDir, { recursive: true });
+  // The sources through tsx, so profile frames point at services/voice/src files, not the bundle.
+  const profCtx: PhaseContext = { ...ctx, voice: { kind: 'tsx', entry: join(REPO_ROOT, 'services/voice/src/main.ts'), logLevel: opts.logLevel } };
+  log(`profile: voice at ${concurrency} calls for ${opts.profileSec} s (node --cpu-prof)`);
+  await runPhase(profCtx, {
+    target: 'voice',
+    concurrency,
+    rampSec: opts.rampSec,
+    settleSec: opts.settleSec,
+    steadySec: opts.profileSec,
+    targetNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+  });
+  const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+  if (file === undefined) {
+    log('profile: no .cpuprofile was written');
+    return null;
+  }
+  const path = join(profileDir, file);
+  const summary = summarizeCpuProfile(JSON.parse(readFileSync(path, 'utf8')), REPO_ROOT, 15);
+  return {
+    concurrency,
+    durationSec: opts.rampSec + opts.settleSec + opts.profileSec,
+    totalSampledMs: summary.totalMs,
+    oursPercent: summary.totalMs > 0 ? Math.round((summary.oursMs / summary.totalMs) * 1000) / 10 : 0,
+    topOurs: summary.topOurs,
+    topAll: summary.topAll,
+    file: path,
+  };
+}
+
+async function main(): Promise<number> {
+  const parsed = parseBenchArgs(process.argv.slice(2));
+  if (!parsed.ok) {
+    log(`${parsed.error}\nusage: npm run bench [-- --quick] [--steps 25,50,100] [--steady-sec N] [--no-floor] [--no-profile|--profile] [--no-docs] [--tsx]`);
+    return 2;
+  }
+  const opts = parsed.options;
+  if (!procfsAvailable()) {
+    log('npm run bench needs Linux /proc to read other processes\' CPU and memory');
+    return 2;
+  }
+  const cores = availableParallelism();
+  const pinned = pinningAvailable();
+  const targetCpus = '0';
+  const loadGenCpus = cores > 1 ? (cores === 2 ? '1' : `1-${cores - 1}`) : '0';
+  const logDir = mkdtempSync(join(tmpdir(), 'calling-agent-bench-'));
+  log(`bench (${opts.mode}): steps ${opts.steps.join(', ')}; logs in ${logDir}`);
+  if (!pinned) log('taskset or a second core is missing: processes are not pinned, read CPU shares with care');
+
+  const voice = await voiceLaunch(opts, logDir);
+  let emulators: RunningChild | undefined;
+  const steps: StepResult[] = [];
+  let stoppedBecause: string | null = null;
+  let profile: ProfileSummary | null = null;
+  try {
+    const started = await startEmulatorsProcess(REPO_ROOT, logDir, loadGenCpus, PROVIDER_LIMIT, opts.realtimeFactor);
+    emulators = started.child;
+    const ctx: PhaseContext = {
+      repoRoot: REPO_ROOT,
+      logDir,
+      emulatorsUrl: started.url,
+      emulatorsPid: started.child.pid,
+      targetCpus,
+      loadGenCpus,
+      voice,
+      realtimeFactor: opts.realtimeFactor,
+      providerLimit: PROVIDER_LIMIT,
+      log,
+    };
+    for (const concurrency of opts.steps) {
+      log(`step ${concurrency}: voice`);
+      const v = await runPhase(ctx, { target: 'voice', concurrency, rampSec: opts.rampSec, settleSec: opts.settleSec, steadySec: opts.steadySec });
+      let f: PhaseResult | null = null;
+      if (opts.floor) {
+        log(`step ${concurrency}: floor`);
+        f = await runPhase(ctx, { target: 'floor', concurrency, rampSec: opts.rampSec, settleSec: opts.settleSec, steadySec: opts.floorSteadySec });
+      }
+      const step = combineStep(v, f, Math.max(1, cores - 1));
+      steps.push(step);
+      log(formatStepLine(step));
+      stoppedBecause = stopReason(step);
+      if (stoppedBecause !== null) {
+        log(`stopping: ${stoppedBecause}`);
+        break;
+      }
+    }
+    if (opts.profile && steps.length > 0) {
+      const unsaturated = steps.filter((s) => (s.voice.processes.voice?.coreShare ?? 0) < SATURATED_CORE_SHARE && !s.loadGeneratorSaturated);
+      const at = (unsaturated[unsaturated.length - 1] ?? steps[steps.length - 1])?.concurrency ?? opts.steps[0] ?? 100;
+      try {
+        profile = await profileVoice(ctx, opts, at);
+      } catch (err) {
+        log(`profile failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  } finally {
+    await emulators?.stop();
+  }
+
+  const cpuInfo = cpus();
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    mode: opts.mode,
+    git: gitState(),
+    machine: { cpus: cores, model: cpuInfo[0]?.model ?? 'unknown', node: process.version, pinned, totalMemBytes: totalmem() },
+    settings: {
+      steps: opts.steps,
+      rampSec: opts.rampSec,
+      settleSec: opts.settleSec,
+      steadySec: opts.steadySec,
+      floorSteadySec: opts.floorSteadySec,
+      realtimeFactor: opts.realtimeFactor,
+      voiceFrom: voice.kind,
+      logLevel: opts.logLevel,
+      script: benchScript.name,
+    },
+    steps,
+    maxCallsPerVcpu: maxCallsPerVcpu(steps),
+    stoppedBecause,
+    profile,
+  };
+  const resultsDir = join(REPO_ROOT, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const day = results.date.slice(0, 10);
+  const resultsFile = join(resultsDir, opts.mode === 'full' ? `${day}.json` : `${day}-quick.json`);
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  log(`results: ${resultsFile}`);
+  if (opts.docs) {
+    const written = writeBenchDocs(REPO_ROOT, results, resultsFile);
+    log(`docs: ${written.join(', ')}`);
+  }
+  process.stdout.write(`${headline(results, TARGETS)}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    log(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,96 @@
+import type { PhaseResult, StepResult } from './bench-types';
+
+/** The issue's targets, one place. */
+export const TARGETS = {
+  callsPerVcpu: 200,
+  overheadP99Ms: 20,
+  lateFrames: 0,
+  cpuRatioToFloor: 2,
+  memoryPerCallBytes: 256 * 1024,
+} as const;
+
+/** A process this busy (share of one core) is saturated: its latencies measure its queue, not its code. */
+export const SATURATED_CORE_SHARE = 0.9;
+
+export interface TimedSample<T> {
+  atMs: number;
+  value: T;
+}
+
+/** The sample taken closest to `atMs`. */
+export function nearest<T>(samples: readonly TimedSample<T>[], atMs: number): TimedSample<T> | undefined {
+  let best: TimedSample<T> | undefined;
+  for (const s of samples) if (best === undefined || Math.abs(s.atMs - atMs) < Math.abs(best.atMs - atMs)) best = s;
+  return best;
+}
+
+/** Growth of a cumulative counter (CPU seconds) between the samples nearest the window's edges, and the time between them. */
+export function counterDelta(samples: readonly TimedSample<number>[], startMs: number, endMs: number): { delta: number; seconds: number } {
+  const a = nearest(samples, startMs);
+  const b = nearest(samples, endMs);
+  if (a === undefined || b === undefined || b.atMs <= a.atMs) return { delta: 0, seconds: 0 };
+  return { delta: b.value - a.value, seconds: (b.atMs - a.atMs) / 1000 };
+}
+
+/** Mean of the values sampled inside [startMs, endMs]; 0 when none were. */
+export function meanIn(samples: readonly TimedSample<number>[], startMs: number, endMs: number): number {
+  const inside = samples.filter((s) => s.atMs >= startMs && s.atMs <= endMs);
+  if (inside.length === 0) return 0;
+  return inside.reduce((sum, s) => sum + s.value, 0) / inside.length;
+}
+
+export function perCall(totalBytes: number, baselineBytes: number, calls: number): number {
+  return calls > 0 ? Math.max(0, totalBytes - baselineBytes) / calls : 0;
+}
+
+/** Overhead p99 within target, no late frames, no failed calls, no protocol violations. */
+export function meetsLatencyTargets(voice: PhaseResult): boolean {
+  const c = voice.callers;
+  return (
+    voice.overheadMs !== null &&
+    voice.overheadMs.p99 <= TARGETS.overheadP99Ms &&
+    c.lateFrames === TARGETS.lateFrames &&
+    c.failed === 0 &&
+    c.protocolViolations === 0
+  );
+}
+
+/**
+ * Combines a step's two phases. `loadGenCores` is how many cores the simulator and emulators
+ * share; when together they (or either one) come near it, the step measured the load generator.
+ */
+export function combineStep(voice: PhaseResult, floor: PhaseResult | null, loadGenCores: number): StepResult {
+  const shares = Object.entries(voice.processes).map(([name, u]) => ({ name, coreShare: u.coreShare }));
+  const busiest = shares.reduce((a, b) => (b.coreShare > a.coreShare ? b : a), { name: 'voice', coreShare: 0 });
+  const loadGen = (p: PhaseResult): number => (p.processes.emulators?.coreShare ?? 0) + (p.processes.simulator?.coreShare ?? 0);
+  const loadGeneratorSaturated = [voice, floor].some(
+    (p) => p !== null && (loadGen(p) >= SATURATED_CORE_SHARE * loadGenCores || (p.processes.simulator?.coreShare ?? 0) >= SATURATED_CORE_SHARE),
+  );
+  return {
+    concurrency: voice.concurrency,
+    voice,
+    floor,
+    cpuRatioToFloor: floor !== null && floor.cpuPerCallSecond > 0 ? voice.cpuPerCallSecond / floor.cpuPerCallSecond : null,
+    busiest,
+    loadGeneratorSaturated,
+    meetsLatencyTargets: meetsLatencyTargets(voice),
+  };
+}
+
+/** Highest concurrency that met the latency targets (one voice process = one vCPU); 0 if none. */
+export function maxCallsPerVcpu(steps: readonly StepResult[]): number {
+  return steps.filter((s) => s.meetsLatencyTargets).reduce((m, s) => Math.max(m, s.concurrency), 0);
+}
+
+/** Why stepping up should stop after this step, or null to go on. */
+export function stopReason(step: StepResult): string | null {
+  if (step.loadGeneratorSaturated) {
+    return `the load generator (simulator + emulators) saturated its core(s) at ${step.concurrency} calls: higher steps would measure it, not us`;
+  }
+  if (step.voice.processes.voice !== undefined && step.voice.processes.voice.coreShare >= SATURATED_CORE_SHARE) {
+    return `the voice process saturated its core at ${step.concurrency} calls`;
+  }
+  const c = step.voice.callers;
+  if (c.calls > 0 && c.failed / c.calls > 0.05) return `more than 5% of calls failed at ${step.concurrency} calls`;
+  return null;
+}

@@ -1,0 +1,53 @@
+import type { BenchResults, StepResult } from './bench-types';
+import type { TARGETS } from './step-metrics';
+
+const kb = (bytes: number | null): string => (bytes === null ? '-' : `${Math.round(bytes / 1024)} KB`);
+const ms = (v: number | undefined): string => (v === undefined ? '-' : `${Math.round(v * 10) / 10} ms`);
+
+/** One line per step on stderr while the bench runs. */
+export function formatStepLine(s: StepResult): string {
+  const v = s.voice;
+  const share = (name: string) => `${name} ${Math.round((v.processes[name]?.coreShare ?? 0) * 100)}%`;
+  return [
+    `step ${s.concurrency}: ${v.meanActiveCalls.toFixed(0)} calls up`,
+    `voice ${(v.cpuPerCallSecond * 1000).toFixed(2)} ms CPU/call-s`,
+    s.floor ? `floor ${(s.floor.cpuPerCallSecond * 1000).toFixed(2)} (x${s.cpuRatioToFloor?.toFixed(2) ?? '-'})` : 'no floor',
+    `overhead p99 ${ms(v.overheadMs?.p99)}`,
+    `probe p99 ${ms(v.probeLatencyMs.p99)}`,
+    `late ${v.callers.lateFrames}`,
+    `failed ${v.callers.failed}/${v.callers.calls}`,
+    `RSS/call ${kb(v.rssPerCallBytes)}`,
+    `heap/call ${kb(v.heapPerCallBytes)}`,
+    `[${share('voice')}, ${share('emulators')}, ${share('simulator')}]`,
+  ].join(' | ');
+}
+
+/** Marginal memory per call between the lowest and highest step: independent of the idle baseline. */
+export function marginalRssPerCallBytes(r: BenchResults): number | null {
+  const first = r.steps[0];
+  const last = r.steps[r.steps.length - 1];
+  if (first === undefined || last === undefined || last.voice.meanActiveCalls - first.voice.meanActiveCalls < 1) return null;
+  return (last.voice.steadyRssBytes - first.voice.steadyRssBytes) / (last.voice.meanActiveCalls - first.voice.meanActiveCalls);
+}
+
+/** The verdict printed on stdout at the end, against the issue's targets. */
+export function headline(r: BenchResults, targets: typeof TARGETS): string {
+  const best = r.steps.find((s) => s.concurrency === r.maxCallsPerVcpu);
+  const ratios = r.steps.map((s) => s.cpuRatioToFloor).filter((x): x is number => x !== null);
+  const worstRatio = ratios.length > 0 ? Math.max(...ratios) : null;
+  const last = r.steps[r.steps.length - 1];
+  const marginal = marginalRssPerCallBytes(r);
+  const lines = [
+    `highest concurrency per vCPU with overhead p99 <= ${targets.overheadP99Ms} ms and no late frames: ${r.maxCallsPerVcpu}` +
+      ` (target >= ${targets.callsPerVcpu}: ${r.maxCallsPerVcpu >= targets.callsPerVcpu ? 'met' : 'NOT met'})`,
+    `CPU per call-second vs the floor: ${worstRatio === null ? 'not measured' : `worst x${worstRatio.toFixed(2)}`}` +
+      ` (target <= x${targets.cpuRatioToFloor}: ${worstRatio !== null && worstRatio <= targets.cpuRatioToFloor ? 'met' : 'NOT met'})`,
+    last
+      ? `memory per call at ${last.concurrency} calls: RSS ${kb(last.voice.rssPerCallBytes)} over idle, heap ${kb(last.voice.heapPerCallBytes)}` +
+        `${marginal === null ? '' : `, marginal RSS ${kb(marginal)}`} (target <= ${kb(targets.memoryPerCallBytes)})`
+      : 'no steps ran',
+  ];
+  if (best) lines.push(`at ${best.concurrency} calls the voice process used ${Math.round((best.voice.processes.voice?.coreShare ?? 0) * 100)}% of its core`);
+  if (r.stoppedBecause) lines.push(`stopped stepping up: ${r.stoppedBecause}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,110 @@
+import { chartFor, BLOCK_END, BLOCK_START, generatedBlock, replaceGeneratedBlock, resultsTable } from '../../bench/docs-report';
+import { niceMax, renderChart } from '../../bench/chart-svg';
+import { headline, marginalRssPerCallBytes } from '../../bench/summary-text';
+import { TARGETS, maxCallsPerVcpu } from '../../bench/step-metrics';
+import { results, step } from './fixtures';
+
+describe('results table', () => {
+  it('has one row per step under a header, and marks steps that met the targets', () => {
+    const table = resultsTable([step(25), step(100, { overheadMs: { p50: 5, p95: 30, p99: 45 } })]);
+    const lines = table.split('\n');
+    expect(lines).toHaveLength(4);
+    const cells = (line: string) => line.split('|').map((c) => c.trim()).filter((c) => c !== '');
+    const header = cells(lines[0]!);
+    expect(cells(lines[2]!)).toHaveLength(header.length);
+    expect(cells(lines[2]!)[0]).toBe('25');
+    expect(cells(lines[2]!).at(-1)).toBe('yes');
+    expect(cells(lines[3]!).at(-1)).toBe('no');
+    // voice 2 ms CPU per call-second over the floor's 1: ratio x2.00
+    expect(cells(lines[2]!)[4]).toBe('x2.00');
+  });
+
+  it('shows "?" for the event-loop delay until the service exposes it, and the value once it does', () => {
+    expect(resultsTable([step(25)])).toContain('| ? |');
+    expect(resultsTable([step(25, { eventLoopDelayP99Ms: 12.34 })])).toContain('| 12.3 |');
+  });
+});
+
+describe('generated block in docs/benchmarks.md', () => {
+  const prose = '# Benchmarks\n\nHand-written intro.\n\n';
+  const tail = '\n\n## Where the time goes\n\nHand-written analysis.\n';
+
+  it('replaces only the text between the markers', () => {
+    const doc = `${prose}${BLOCK_START}\nold numbers\n${BLOCK_END}${tail}`;
+    const out = replaceGeneratedBlock(doc, `${BLOCK_START}\nnew numbers\n${BLOCK_END}`);
+    expect(out).toBe(`${prose}${BLOCK_START}\nnew numbers\n${BLOCK_END}${tail}`);
+  });
+
+  it('appends the block to a document that has none', () => {
+    const out = replaceGeneratedBlock(prose, `${BLOCK_START}\nx\n${BLOCK_END}`);
+    expect(out.startsWith(prose.trimEnd())).toBe(true);
+    expect(out).toContain(`${BLOCK_START}\nx\n${BLOCK_END}`);
+  });
+
+  it('states the verdict, the run settings and the raw results path', () => {
+    const r = results([step(25), step(100)]);
+    r.maxCallsPerVcpu = maxCallsPerVcpu(r.steps);
+    const block = generatedBlock(r, 'bench/results/2026-01-02.json');
+    expect(block.startsWith(BLOCK_START)).toBe(true);
+    expect(block.endsWith(BLOCK_END)).toBe(true);
+    expect(block).toContain('no late frames, no failures: 100**');
+    expect(block).toContain('bench/results/2026-01-02.json');
+    expect(block).toContain('realtimeFactor 1.5');
+    expect(block).toContain('benchmarks-chart.svg');
+  });
+});
+
+describe('chart', () => {
+  it('rounds axis maxima up to 1, 2, 2.5 or 5 times a power of ten', () => {
+    expect(niceMax(0.7)).toBe(1);
+    expect(niceMax(1.3)).toBe(2);
+    expect(niceMax(21)).toBe(25);
+    expect(niceMax(260)).toBe(500);
+    expect(niceMax(0)).toBe(1);
+  });
+
+  it('draws a path per series with a point per step, and the 20 ms target', () => {
+    const svg = chartFor(results([step(25), step(50), step(100)]));
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg.match(/<path /g)).toHaveLength(3); // voice CPU, floor CPU, overhead p99
+    expect(svg.match(/<circle /g)).toHaveLength(9);
+    expect(svg).toContain('target 20 ms');
+  });
+
+  it('places higher CPU higher on the chart (smaller y)', () => {
+    const svg = renderChart(
+      [
+        { calls: 25, voiceCpuPercent: 10, floorCpuPercent: null, overheadP99Ms: null },
+        { calls: 100, voiceCpuPercent: 40, floorCpuPercent: null, overheadP99Ms: null },
+      ],
+      'caption',
+    );
+    const ys = [...svg.matchAll(/<circle cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(ys).toHaveLength(2);
+    expect(ys[1]!).toBeLessThan(ys[0]!);
+  });
+
+  it('escapes text and survives an empty run', () => {
+    const svg = renderChart([], 'a < b & c');
+    expect(svg).toContain('no data');
+    expect(svg).toContain('a &lt; b &amp; c');
+  });
+});
+
+describe('headline', () => {
+  it('reports the best step, the worst floor ratio and memory against the targets', () => {
+    const r = results([step(25), step(100, {}, 0.0005)]);
+    r.maxCallsPerVcpu = maxCallsPerVcpu(r.steps);
+    const text = headline(r, TARGETS);
+    expect(text).toContain('and no late frames: 100 (target >= 200: NOT met)');
+    expect(text).toContain('worst x4.00 (target <= x2: NOT met)');
+    expect(text).toMatch(/memory per call at 100 calls: RSS 200 KB over idle, heap 100 KB, marginal RSS 200 KB/);
+  });
+
+  it('computes marginal RSS per call from the first and last steps only', () => {
+    const r = results([step(25, { steadyRssBytes: 150e6 }), step(50), step(125, { steadyRssBytes: 250e6 })]);
+    expect(marginalRssPerCallBytes(r)).toBeCloseTo(1e6, 6);
+    expect(marginalRssPerCallBytes(results([step(25)]))).toBeNull();
+  });
+});

@@ -1,0 +1,109 @@
+import { parseStatCpuTicks, parseStatusRssBytes, sampleProcess } from '../../bench/proc-stats';
+import {
+  SATURATED_CORE_SHARE,
+  combineStep,
+  counterDelta,
+  maxCallsPerVcpu,
+  meanIn,
+  meetsLatencyTargets,
+  nearest,
+  perCall,
+  stopReason,
+} from '../../bench/step-metrics';
+import { phase, step } from './fixtures';
+
+describe('reading /proc', () => {
+  it('takes utime + stime from a stat line whose command name holds spaces and parentheses', () => {
+    const line = '1234 (node (tsx) x) S 1 1234 1234 0 -1 4194304 100 0 0 0 250 75 0 0 20 0 11 0 555 1000 2000';
+    expect(parseStatCpuTicks(line)).toBe(325);
+  });
+
+  it('reads VmRSS in bytes, and refuses text without it', () => {
+    expect(parseStatusRssBytes('Name:\tnode\nVmRSS:\t  204800 kB\nThreads:\t11\n')).toBe(204800 * 1024);
+    expect(() => parseStatusRssBytes('Name:\tnode\n')).toThrow(/VmRSS/);
+  });
+
+  it('samples this very process, and reports nothing for a pid that does not exist', () => {
+    if (process.platform !== 'linux') return;
+    const s = sampleProcess(process.pid);
+    expect(s?.rssBytes).toBeGreaterThan(1024 * 1024);
+    expect(s?.cpuSec).toBeGreaterThan(0);
+    expect(sampleProcess(2 ** 30)).toBeUndefined();
+  });
+});
+
+describe('window arithmetic', () => {
+  const cpu = [
+    { atMs: 0, value: 1 },
+    { atMs: 1000, value: 1.5 },
+    { atMs: 2000, value: 2.5 },
+    { atMs: 3000, value: 3.0 },
+  ];
+
+  it('uses the samples nearest the window edges', () => {
+    expect(nearest(cpu, 1400)?.atMs).toBe(1000);
+    expect(counterDelta(cpu, 900, 2100)).toEqual({ delta: 1, seconds: 1 });
+    expect(counterDelta(cpu, 2000, 2000)).toEqual({ delta: 0, seconds: 0 });
+    expect(counterDelta([], 0, 1000)).toEqual({ delta: 0, seconds: 0 });
+  });
+
+  it('averages only what was sampled inside the window', () => {
+    const active = [
+      { atMs: 0, value: 3 },
+      { atMs: 1000, value: 100 },
+      { atMs: 2000, value: 102 },
+      { atMs: 3000, value: 40 },
+    ];
+    expect(meanIn(active, 500, 2500)).toBe(101);
+    expect(meanIn(active, 5000, 6000)).toBe(0);
+  });
+
+  it('divides memory over the baseline by calls, never below zero', () => {
+    expect(perCall(300, 100, 4)).toBe(50);
+    expect(perCall(90, 100, 4)).toBe(0);
+    expect(perCall(300, 100, 0)).toBe(0);
+  });
+});
+
+describe('verdicts', () => {
+  it('needs overhead p99 within 20 ms, no late frames, no failures and no protocol violations', () => {
+    expect(meetsLatencyTargets(phase({ target: 'voice', concurrency: 50 }))).toBe(true);
+    expect(meetsLatencyTargets(phase({ target: 'voice', concurrency: 50, overheadMs: { p50: 1, p95: 5, p99: 21 } }))).toBe(false);
+    expect(meetsLatencyTargets(phase({ target: 'voice', concurrency: 50, overheadMs: null }))).toBe(false);
+    const late = phase({ target: 'voice', concurrency: 50 });
+    late.callers.lateFrames = 1;
+    expect(meetsLatencyTargets(late)).toBe(false);
+    const failed = phase({ target: 'voice', concurrency: 50 });
+    failed.callers.failed = 1;
+    expect(meetsLatencyTargets(failed)).toBe(false);
+  });
+
+  it('compares our CPU per call-second with the floor and names the busiest process', () => {
+    const s = step(100, { processes: { voice: { cpuSec: 5, coreShare: 0.25 }, emulators: { cpuSec: 9, coreShare: 0.45 }, simulator: { cpuSec: 1, coreShare: 0.05 } } }, 0.0008);
+    expect(s.cpuRatioToFloor).toBeCloseTo(2.5, 6);
+    expect(s.busiest).toEqual({ name: 'emulators', coreShare: 0.45 });
+    expect(combineStep(phase({ target: 'voice', concurrency: 5 }), null, 1).cpuRatioToFloor).toBeNull();
+  });
+
+  it('calls the load generator saturated when simulator + emulators fill their cores', () => {
+    const busy = { voice: { cpuSec: 1, coreShare: 0.2 }, emulators: { cpuSec: 1, coreShare: 0.5 }, simulator: { cpuSec: 1, coreShare: 0.45 } };
+    expect(step(200, { processes: busy }).loadGeneratorSaturated).toBe(true);
+    expect(combineStep(phase({ target: 'voice', concurrency: 200, processes: busy }), null, 3).loadGeneratorSaturated).toBe(false);
+    expect(stopReason(step(200, { processes: busy }))).toMatch(/load generator/);
+  });
+
+  it('stops stepping when the voice process saturates its core or calls fail, and not otherwise', () => {
+    const hot = { voice: { cpuSec: 1, coreShare: SATURATED_CORE_SHARE }, emulators: { cpuSec: 1, coreShare: 0.3 }, simulator: { cpuSec: 1, coreShare: 0.3 } };
+    expect(stopReason(step(400, { processes: hot }))).toMatch(/voice process saturated/);
+    const failing = step(400);
+    failing.voice.callers.failed = failing.voice.callers.calls;
+    expect(stopReason(failing)).toMatch(/failed/);
+    expect(stopReason(step(25))).toBeNull();
+  });
+
+  it('reports the highest step that met the targets, whatever the order', () => {
+    const bad = { overheadMs: { p50: 10, p95: 40, p99: 80 } };
+    expect(maxCallsPerVcpu([step(25), step(200, bad), step(100)])).toBe(100);
+    expect(maxCallsPerVcpu([step(25, bad)])).toBe(0);
+  });
+});
