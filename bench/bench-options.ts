@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
-/** `npm run bench [-- --quick] [--steps 25,50] [--steady-sec N] [--no-floor] [--no-profile] [--no-docs] [--tsx]` */
+/** `npm run bench [-- --quick] [--steps 25,50] [--steady-sec N] [--no-floor] [--no-profile] [--no-docs] [--tsx] [--working-tree]` */
 export interface BenchOptions {
   mode: 'quick' | 'full';
   steps: number[];
@@ -15,6 +15,8 @@ export interface BenchOptions {
   docs: boolean;
   /** Run the voice service from its TypeScript sources instead of the esbuild bundle. */
   tsx: boolean;
+  /** Measure the checkout as it is, uncommitted changes included, instead of HEAD. */
+  workingTree: boolean;
   realtimeFactor: number;
   logLevel: string;
 }
@@ -36,6 +38,7 @@ export const PRESETS: Record<BenchOptions['mode'], BenchOptions> = {
     profileSec: 20,
     docs: true,
     tsx: false,
+    workingTree: false,
     realtimeFactor: 1.5,
     logLevel: 'info',
   },
@@ -51,6 +54,7 @@ export const PRESETS: Record<BenchOptions['mode'], BenchOptions> = {
     profileSec: 30,
     docs: true,
     tsx: false,
+    workingTree: false,
     realtimeFactor: 1.5,
     logLevel: 'info',
   },
@@ -83,6 +87,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
         profile: { type: 'boolean' },
         'no-docs': { type: 'boolean' },
         tsx: { type: 'boolean' },
+        'working-tree': { type: 'boolean' },
       },
       strict: true,
     }).values;
@@ -105,6 +110,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
       profile: values['no-profile'] === true ? false : values.profile === true || base.profile,
       docs: values['no-docs'] !== true,
       tsx: values.tsx === true,
+      workingTree: values['working-tree'] === true,
     };
     return { ok: true, options };
   } catch (err) {

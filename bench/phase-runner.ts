@@ -152,6 +152,8 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
     const idle = sampleProcess(target.pid);
     const idleStats = opts.target === 'voice' ? await fetchStats(baseUrl) : undefined;
     if (idle === undefined) throw new Error(`${opts.target} exited before the load started`);
+    let targetExitCode: number | null | undefined;
+    void target.exited.then((code) => (targetExitCode = code));
 
     const active: TimedSample<number>[] = [];
     let report: LoadReport | undefined;
@@ -230,6 +232,9 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
     ctx.log(`  ${tag}: window over; waiting for in-flight calls to finish`);
     await sim.exited;
     if (report === undefined) throw new Error(`simulator for ${tag} ended without a report (see ${ctx.logDir})`);
+    if (targetExitCode !== undefined) {
+      throw new Error(`${opts.target} exited (code ${targetExitCode}) during the ${tag} phase: see ${join(ctx.logDir, `${tag.split('-')[0]}-${tag}.log`)}`);
+    }
 
     const processes: Record<string, ProcessUsage> = {};
     let windowSec = 0;

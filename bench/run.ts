@@ -7,15 +7,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildVoiceBundle } from '../scripts/build-voice';
 import { benchScript } from './bench-script';
 import { type BenchOptions, parseBenchArgs } from './bench-options';
 import type { BenchResults, PhaseResult, ProfileSummary, StepResult } from './bench-types';
-import { pinningAvailable, type RunningChild } from './child-process';
+import { TS_LOADER_FLAGS, pinningAvailable, startChild, type RunningChild } from './child-process';
 import { summarizeCpuProfile } from './cpu-profile-summary';
 import { writeBenchDocs } from './docs-report';
 import { type PhaseContext, type VoiceLaunch, runPhase, startEmulatorsProcess } from './phase-runner';
 import { procfsAvailable } from './proc-stats';
+import { snapshotSources } from './source-snapshot';
 import { SATURATED_CORE_SHARE, TARGETS, combineStep, maxCallsPerVcpu, stopReason } from './step-metrics';
 import { formatStepLine, headline } from './summary-text';
 
@@ -25,21 +25,34 @@ const PROVIDER_LIMIT = 100_000;
 
 const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 
-function gitState(): BenchResults['git'] {
+function gitState(sourceRoot: string, snapshotCommit: string | null): BenchResults['git'] {
+  if (snapshotCommit !== null) return { commit: snapshotCommit, dirty: false };
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--', 'services', 'scripts').length > 0 };
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: sourceRoot, encoding: 'utf8' }).trim();
+    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--', 'services', 'scripts', 'bench').length > 0 };
   } catch {
     return null;
   }
 }
 
-async function voiceLaunch(opts: BenchOptions, logDir: string): Promise<VoiceLaunch> {
-  const tsx: VoiceLaunch = { kind: 'tsx', entry: join(REPO_ROOT, 'services/voice/src/main.ts'), logLevel: opts.logLevel };
+/** Builds the production bundle from `sourceRoot` with its own build script, in a child process. */
+async function buildBundle(sourceRoot: string, outDir: string, logDir: string): Promise<void> {
+  const build = startChild({
+    name: 'build',
+    nodeFlags: TS_LOADER_FLAGS,
+    args: [join(sourceRoot, 'scripts/build-voice.ts'), '--outdir', outDir],
+    logFile: join(logDir, 'build.log'),
+  });
+  const code = await build.exited;
+  if (code !== 0) throw new Error(`build exited with ${code} (see ${join(logDir, 'build.log')})`);
+}
+
+async function voiceLaunch(opts: BenchOptions, sourceRoot: string, logDir: string): Promise<VoiceLaunch> {
+  const tsx: VoiceLaunch = { kind: 'tsx', entry: join(sourceRoot, 'services/voice/src/main.ts'), logLevel: opts.logLevel };
   if (opts.tsx) return tsx;
   const outDir = join(logDir, 'voice-bundle');
   try {
-    await buildVoiceBundle({ outDir });
+    await buildBundle(sourceRoot, outDir, logDir);
     return { kind: 'bundle', entry: join(outDir, 'index.js'), logLevel: opts.logLevel };
   } catch (err) {
     log(`voice bundle build failed (${err instanceof Error ? err.message : String(err)}); running the sources through tsx`);
@@ -51,7 +64,7 @@ async function profileVoice(ctx: PhaseContext, opts: BenchOptions, concurrency: 
   const profileDir = join(ctx.logDir, 'cpu-profile');
   mkdirSync(profileDir, { recursive: true });
   // The sources through tsx, so profile frames point at services/voice/src files, not the bundle.
-  const profCtx: PhaseContext = { ...ctx, voice: { kind: 'tsx', entry: join(REPO_ROOT, 'services/voice/src/main.ts'), logLevel: opts.logLevel } };
+  const profCtx: PhaseContext = { ...ctx, voice: { kind: 'tsx', entry: join(ctx.repoRoot, 'services/voice/src/main.ts'), logLevel: opts.logLevel } };
   log(`profile: voice at ${concurrency} calls for ${opts.profileSec} s (node --cpu-prof)`);
   await runPhase(profCtx, {
     target: 'voice',
@@ -67,7 +80,7 @@ async function profileVoice(ctx: PhaseContext, opts: BenchOptions, concurrency: 
     return null;
   }
   const path = join(profileDir, file);
-  const summary = summarizeCpuProfile(JSON.parse(readFileSync(path, 'utf8')), REPO_ROOT, 15);
+  const summary = summarizeCpuProfile(JSON.parse(readFileSync(path, 'utf8')), ctx.repoRoot, 15);
   return {
     concurrency,
     durationSec: opts.rampSec + opts.settleSec + opts.profileSec,
@@ -82,7 +95,7 @@ async function profileVoice(ctx: PhaseContext, opts: BenchOptions, concurrency: 
 async function main(): Promise<number> {
   const parsed = parseBenchArgs(process.argv.slice(2));
   if (!parsed.ok) {
-    log(`${parsed.error}\nusage: npm run bench [-- --quick] [--steps 25,50,100] [--steady-sec N] [--no-floor] [--no-profile|--profile] [--no-docs] [--tsx]`);
+    log(`${parsed.error}\nusage: npm run bench [-- --quick] [--steps 25,50,100] [--steady-sec N] [--no-floor] [--no-profile|--profile] [--no-docs] [--tsx] [--working-tree]`);
     return 2;
   }
   const opts = parsed.options;
@@ -98,16 +111,24 @@ async function main(): Promise<number> {
   log(`bench (${opts.mode}): steps ${opts.steps.join(', ')}; logs in ${logDir}`);
   if (!pinned) log('taskset or a second core is missing: processes are not pinned, read CPU shares with care');
 
-  const voice = await voiceLaunch(opts, logDir);
+  let sourceRoot = REPO_ROOT;
+  let snapshotCommit: string | null = null;
+  if (!opts.workingTree) {
+    const snap = snapshotSources(REPO_ROOT, join(logDir, 'src'));
+    sourceRoot = snap.root;
+    snapshotCommit = snap.commit;
+    log(`measuring the committed tree at ${snap.commit.slice(0, 8)} (exported to ${sourceRoot}; --working-tree measures uncommitted changes)`);
+  }
+  const voice = await voiceLaunch(opts, sourceRoot, logDir);
   let emulators: RunningChild | undefined;
   const steps: StepResult[] = [];
   let stoppedBecause: string | null = null;
   let profile: ProfileSummary | null = null;
   try {
-    const started = await startEmulatorsProcess(REPO_ROOT, logDir, loadGenCpus, PROVIDER_LIMIT, opts.realtimeFactor);
+    const started = await startEmulatorsProcess(sourceRoot, logDir, loadGenCpus, PROVIDER_LIMIT, opts.realtimeFactor);
     emulators = started.child;
     const ctx: PhaseContext = {
-      repoRoot: REPO_ROOT,
+      repoRoot: sourceRoot,
       logDir,
       emulatorsUrl: started.url,
       emulatorsPid: started.child.pid,
@@ -152,7 +173,7 @@ async function main(): Promise<number> {
   const results: BenchResults = {
     date: new Date().toISOString(),
     mode: opts.mode,
-    git: gitState(),
+    git: gitState(REPO_ROOT, snapshotCommit),
     machine: { cpus: cores, model: cpuInfo[0]?.model ?? 'unknown', node: process.version, pinned, totalMemBytes: totalmem() },
     settings: {
       steps: opts.steps,
