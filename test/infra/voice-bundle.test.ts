@@ -68,7 +68,8 @@ describe('the voice image', () => {
     });
 
     it('is one CommonJS file with its source map', () => {
-      expect(readdirSync(imageDir).sort()).toEqual(['index.js', 'index.js.map']);
+      // index.js.LEGAL.txt carries the bundled packages' licence notices (legalComments: linked).
+      expect(readdirSync(imageDir).sort()).toEqual(['index.js', 'index.js.LEGAL.txt', 'index.js.map']);
     });
 
     it('imports only sources the image build context contains (services/voice, services/shared)', () => {

@@ -27,6 +27,18 @@ export class ScriptedSink implements CallRecordSink {
   startCall(c: CallStart): Promise<void> {
     return this.file.startCall(c);
   }
+  /** One write for many calls, as the write-ahead log flushes; fails or hangs as a whole. */
+  appendTranscripts(batches: ReadonlyArray<{ callSid: string; entries: TranscriptEntry[] }>): Promise<void> {
+    this.appendCalls++;
+    if (this.hang) return new Promise<void>(() => undefined);
+    if (this.failuresLeft > 0) {
+      this.failuresLeft--;
+      return Promise.reject(new Error('sink unavailable'));
+    }
+    return this.file.appendTranscripts(batches).then(() => {
+      for (const b of batches) this.linesDelivered += b.entries.length;
+    });
+  }
   appendTranscript(callSid: string, entries: TranscriptEntry[]): Promise<void> {
     this.appendCalls++;
     if (this.hang) return new Promise<void>(() => undefined);

@@ -123,6 +123,19 @@ class FakeCallLogs implements CallLogWrites {
     return { matched: true };
   }
 
+  bulkWrites = 0;
+
+  /** Unordered bulkWrite: each update applied on its own, one round trip counted. */
+  async bulkUpdate(specs: UpdateSpec[]): Promise<{ matched: number }> {
+    this.bulkWrites++;
+    let matched = 0;
+    for (const spec of specs) {
+      this.updates--; // counted as part of the bulk write, not as a round trip of its own
+      if ((await this.update(spec)).matched) matched++;
+    }
+    return { matched };
+  }
+
   async storedSeqs(callSid: string): Promise<number[] | null> {
     return this.docs.get(callSid)?.transcript.map((t) => t.seq) ?? null;
   }
@@ -152,6 +165,28 @@ describe('MongoCallSink', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('writes several calls in one round trip, and sorts out the ones that did not match', async () => {
+    const logs = new FakeCallLogs();
+    const sink = new MongoCallSink(logs);
+    for (const sid of ['CA7', 'CA8', 'CA9']) await sink.startCall({ callSid: sid, agentId: 'a', startedAt: '2024-01-01T00:00:00Z', taskId: 't' });
+    await sink.appendTranscript('CA8', [line('CA8', 0)]);
+    logs.updates = 0;
+    await sink.appendTranscripts([
+      { callSid: 'CA7', entries: range(3).map((s) => line('CA7', s)) },
+      { callSid: 'CA8', entries: range(2).map((s) => line('CA8', s)) }, // seq 0 is stored already
+      { callSid: 'CA9', entries: range(4).map((s) => line('CA9', s)) },
+    ]);
+    expect(logs.bulkWrites).toBe(1);
+    expect(logs.docs.get('CA7')?.transcript.map((t) => t.seq)).toEqual(range(3));
+    expect(logs.docs.get('CA8')?.transcript.map((t) => t.seq)).toEqual(range(2));
+    expect(logs.docs.get('CA9')?.transcript.map((t) => t.seq)).toEqual(range(4));
+    logs.updates = 0;
+    logs.bulkWrites = 0;
+    await sink.appendTranscripts([{ callSid: 'CA7', entries: [line('CA7', 3)] }, { callSid: 'CA9', entries: [line('CA9', 4)] }]);
+    expect(logs.bulkWrites).toBe(1);
+    expect(logs.updates).toBe(0); // everything matched: no per-call round trips
   });
 
   it('writes only the missing part of a partially stored batch', async () => {

@@ -2,7 +2,15 @@ import type { Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { FileAgentStore, type AgentStore } from './agents/agent-config';
+import { CallRecorder } from './calls/call-recorder';
+import { createStateLayer, type StateLayer } from './state/index';
+import { createPublisherFromEnv } from './observability/cloudwatch-publisher';
+import { metricsSnapshotSource, TurnLatencyBuffer } from './observability/metrics-snapshot';
+import { createPrometheusRegistry, type VoiceStatsSnapshot } from './observability/prometheus';
+import { createTaskProtectionFromEnv } from './lifecycle/task-protection';
 import type { CallInfo, CallLifecycle } from './calls/call-connection';
 import { CallStats } from './calls/call-stats';
 import { isLoopback, type VoiceEnv } from './config/env';
@@ -35,6 +43,7 @@ export interface VoiceService {
   stats: CallStats;
   logger: Logger;
   limiters: Record<ProviderResource, ConcurrencyLimiter>;
+  state: StateLayer;
   breakers: ProviderBreakers;
   cache: TtsCache;
   /** Stop taking calls, let live ones finish (or hit the deadline), flush, close. */
@@ -55,6 +64,14 @@ export interface VoiceServiceOverrides {
   extraRoutes?: Parameters<typeof createVoiceServer>[0]['extraRoutes'];
 }
 
+/** MongoDB when configured, else the local file, else one built-in agent (said in the log). */
+async function chooseAgentStore(env: VoiceEnv, state: StateLayer, logger: Logger): Promise<AgentStore> {
+  if (state.agents) return state.agents;
+  if (existsSync(env.AGENTS_FILE)) return FileAgentStore.load(env.AGENTS_FILE);
+  logger.warn({ file: env.AGENTS_FILE }, 'no agents file and no MONGODB_URI: serving the built-in default agent only');
+  return FileAgentStore.fromList([{ agentId: env.DEFAULT_AGENT_ID }]);
+}
+
 function required(value: string | undefined, name: string): string {
   if (!value) {
     throw new Error(`${name} is not set: set it for the real provider, or use \`npm start\`, which starts local emulators`);
@@ -65,7 +82,19 @@ function required(value: string | undefined, name: string): string {
 /** Composition root: builds the service from validated configuration. */
 export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOverrides = {}): Promise<VoiceService> {
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL, { env: env.ENVIRONMENT });
-  const agents = overrides.agents ?? (await FileAgentStore.load(env.AGENTS_FILE));
+  const taskId = env.TASK_ID ?? `${hostname()}-${process.pid}`;
+  const state = createStateLayer({
+    ...(env.capacity.redisUrl ? { redisUrl: env.capacity.redisUrl } : {}),
+    ...(env.MONGODB_URI ? { mongodbUri: env.MONGODB_URI } : {}),
+    dataDir: `${env.DATA_DIR}/calls`,
+    taskId,
+    batchSize: env.state.TRANSCRIPT_BATCH_SIZE,
+    flushMs: env.state.TRANSCRIPT_FLUSH_MS,
+    maxBacklog: env.state.TRANSCRIPT_MAX_BACKLOG,
+    leaseTtlMs: env.state.SESSION_LEASE_TTL_MS,
+    logger,
+  });
+  const agents = overrides.agents ?? (await chooseAgentStore(env, state, logger));
   const rawStt = overrides.stt ?? new DeepgramStt(required(env.DEEPGRAM_API_KEY, 'DEEPGRAM_API_KEY'), env.DEEPGRAM_URL);
   const rawLlm =
     overrides.llm ?? new OpenAiLlm(required(env.OPENAI_API_KEY, 'OPENAI_API_KEY'), env.OPENAI_BASE_URL, { maxRetries: 0 });
@@ -113,6 +142,9 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
 
 
   const stats = new CallStats();
+  const recorder = new CallRecorder(state, taskId, logger);
+  const turnLatencies = new TurnLatencyBuffer();
+  const protection = createTaskProtectionFromEnv(env.source, logger);
   // Event-loop delay is the first sign that one task carries too many calls.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -125,11 +157,15 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
       live.add(info.callSid);
       stats.activeCalls = live.size;
       stats.count('callsStarted');
+      protection?.update(live.size);
+      recorder.started(info);
       const log = logger.child({ callSid: info.callSid });
       return {
-        transcript: () => undefined,
+        transcript: (speaker, text, interrupted) => recorder.transcript(info.callSid, speaker, text, interrupted),
         turnCompleted: (m) => {
           stats.turn(m);
+          if (!m.interrupted) turnLatencies.add(m.turnLatencyMs);
+          recorder.turn(info.callSid, m);
           log.info({ turn: m }, 'turn');
         },
         event: (name) => {
@@ -150,6 +186,8 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
       stats.activeCalls = live.size;
       stats.count('callsEnded');
       stats.count('protocolErrors', protocolErrors);
+      recorder.ended(info.callSid, reason);
+      protection?.update(live.size);
       logger.info({ callSid: info.callSid, reason, durationSec: Math.round((Date.now() - info.startedAtMs) / 1000) }, 'call closed');
       if (live.size === 0) {
         for (const w of idleWaiters) w();
@@ -157,6 +195,46 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
       }
     },
   };
+
+  const statsJson = async () => {
+    const limitStats = await Promise.all(Object.values(limiters).map((l) => l.stats()));
+    return {
+      activeCalls: live.size,
+      maxCallsPerTask: env.MAX_CALLS_PER_TASK,
+      draining,
+      limits: Object.fromEntries(
+        limitStats.map((l) => [
+          l.name,
+          { inUse: l.inUse, queued: l.queued, limit: l.limit, utilisation: l.limit > 0 ? l.inUse / l.limit : 0, localInUse: l.localInUse, localQueued: l.localQueued, waitMs: l.waitMs, timeouts: l.timeouts, aborts: l.aborts },
+        ]),
+      ),
+      breakers: breakers.states(),
+      ttsCache: cache.stats(),
+      transcripts: { ...state.transcripts.stats(), storeErrors: recorder.storeErrors },
+      storeWritesPerLine: state.transcripts.stats().storeWritesPerLine,
+      counters: stats.counters,
+      rejectedByReason: stats.rejectedByReason,
+      turns: stats.turnSummary(),
+      memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
+      eventLoopDelayMs: {
+        p50: loopDelay.percentile(50) / 1e6,
+        p99: loopDelay.percentile(99) / 1e6,
+        max: loopDelay.max / 1e6,
+      },
+    };
+  };
+  const prometheus = createPrometheusRegistry(async () => (await statsJson()) as VoiceStatsSnapshot);
+  const publisher = createPublisherFromEnv(
+    env.source,
+    metricsSnapshotSource({
+      activeCalls: () => live.size,
+      limiters,
+      turnLatencies,
+      transcriptBacklog: () => state.transcripts.stats().pending,
+    }),
+    logger,
+  );
+  publisher?.start();
 
   const server = createVoiceServer({
     logger,
@@ -179,31 +257,8 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
       maxCalls: env.MAX_CALLS_PER_TASK,
       breakers: breakers.states(),
     }),
-    stats: async () => {
-      const limitStats = await Promise.all(Object.values(limiters).map((l) => l.stats()));
-      return {
-        activeCalls: live.size,
-        maxCallsPerTask: env.MAX_CALLS_PER_TASK,
-        draining,
-        limits: Object.fromEntries(
-          limitStats.map((l) => [
-            l.name,
-            { inUse: l.inUse, queued: l.queued, limit: l.limit, utilisation: l.limit > 0 ? l.inUse / l.limit : 0, localInUse: l.localInUse, localQueued: l.localQueued, waitMs: l.waitMs, timeouts: l.timeouts, aborts: l.aborts },
-          ]),
-        ),
-        breakers: breakers.states(),
-        ttsCache: cache.stats(),
-        counters: stats.counters,
-        rejectedByReason: stats.rejectedByReason,
-        turns: stats.turnSummary(),
-        memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
-        eventLoopDelayMs: {
-          p50: loopDelay.percentile(50) / 1e6,
-          p99: loopDelay.percentile(99) / 1e6,
-          max: loopDelay.max / 1e6,
-        },
-      };
-    },
+    stats: statsJson,
+    metrics: async () => ({ contentType: prometheus.contentType, body: await prometheus.metrics() }),
     ...(overrides.extraRoutes ? { extraRoutes: overrides.extraRoutes } : {}),
   });
 
@@ -222,6 +277,11 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     loopDelay.disable();
+    // Calls that were still up have just been closed: write them out before the stores go.
+    await recorder.settled();
+    await state.close();
+    await publisher?.stop({ finalPublish: true, activeCalls: 0 });
+    await protection?.close();
     await closeLimiters(limiters);
     sharedRedis?.disconnect();
   };
@@ -233,6 +293,7 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
     stats,
     logger,
     limiters,
+    state,
     breakers,
     cache,
     async drain(deadlineMs: number) {

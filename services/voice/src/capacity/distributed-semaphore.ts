@@ -95,15 +95,9 @@ export class DistributedSemaphore implements ConcurrencyLimiter {
     this.channel = keys.channel;
     this.scripts = new SemaphoreScripts(this.redis.command, keys, this.limit, this.leaseTtlMs);
     this.redis.retain();
-    this.subscribed = this.redis.subscribe(this.channel, (m) => this.onGrantMessage(m)).then(
-      () => {
-        this.isSubscribed = true;
-      },
-      (err: unknown) => {
-      // Grants still arrive through the poll; only the wake-up latency suffers.
-        this.logger.warn({ limiter: this.name, err: String(err) }, 'capacity: subscribe failed');
-      },
-    );
+    // The first enqueue waits for one subscribe attempt only; if it failed (Redis down at start-up),
+    // grants still arrive by the poll while the subscription is retried in the background.
+    this.subscribed = this.subscribeUntilDone(0);
     const renewEveryMs = this.leaseTtlMs / 3;
     const pollMs = Math.min(opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, renewEveryMs);
     this.pollTimer = setInterval(() => {
@@ -191,6 +185,22 @@ export class DistributedSemaphore implements ConcurrencyLimiter {
     this.waiters.clear();
     this.leases.clear();
     this.redis.disconnectNow();
+  }
+
+  private subscribeUntilDone(attempt: number): Promise<void> {
+    return this.redis.subscribe(this.channel, (m) => this.onGrantMessage(m)).then(
+      () => {
+        this.isSubscribed = true;
+        if (attempt > 0) this.tick(); // collect anything granted while we were deaf
+      },
+      (err: unknown) => {
+        if (attempt === 0) this.logger.warn({ limiter: this.name, err: String(err) }, 'capacity: subscribe failed, retrying');
+        if (this.closed) return;
+        setTimeout(() => {
+          if (!this.closed) void this.subscribeUntilDone(attempt + 1);
+        }, Math.min(5000, 100 * 2 ** attempt)).unref();
+      },
+    );
   }
 
   private stopTimers(): void {

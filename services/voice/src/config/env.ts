@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { capacityConfigFromEnv, type CapacityConfig } from '../capacity/limits-config';
+import { loadStateEnv, type StateEnv } from '../state/state-env';
 
 const optionalString = z
   .string()
@@ -27,7 +28,10 @@ export const voiceEnvSchema = z.object({
   REDIS_URL: optionalString,
   MONGODB_URI: optionalString,
 
+  /** Local agent definitions; unused when MONGODB_URI is set (agents come from MongoDB). */
   AGENTS_FILE: z.string().default('agents.json'),
+  /** Names this task in session leases and its transcript log; default host name + pid. */
+  TASK_ID: optionalString,
   DEFAULT_AGENT_ID: z.string().default('default'),
 
   /** Hard cap on live calls in this task; above it the upgrade is refused with 503. */
@@ -55,8 +59,12 @@ export const voiceEnvSchema = z.object({
   HOLD_PROMPT_AFTER_MS: int(2500, 0, 60_000),
 });
 
-/** Validated settings, plus the provider limits (LIMIT_*, REDIS_URL) for the capacity layer. */
-export type VoiceEnv = z.infer<typeof voiceEnvSchema> & { capacity: CapacityConfig };
+/**
+ * Validated settings, plus the provider limits (LIMIT_*) for the capacity layer, the state
+ * layer's (TRANSCRIPT_*, SESSION_LEASE_TTL_MS), and the raw environment for the optional AWS
+ * integrations that read their own variables (METRICS_PUBLISH, AWS_REGION, ECS_AGENT_URI…).
+ */
+export type VoiceEnv = z.infer<typeof voiceEnvSchema> & { capacity: CapacityConfig; state: StateEnv; source: NodeJS.ProcessEnv };
 
 export function loadVoiceEnv(env: NodeJS.ProcessEnv = process.env): VoiceEnv {
   const parsed = voiceEnvSchema.safeParse(env);
@@ -65,7 +73,7 @@ export function loadVoiceEnv(env: NodeJS.ProcessEnv = process.env): VoiceEnv {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid voice service configuration: ${problems}`);
   }
-  return { ...parsed.data, capacity: capacityConfigFromEnv(env) };
+  return { ...parsed.data, capacity: capacityConfigFromEnv(env), state: loadStateEnv(env), source: env };
 }
 
 export function isLoopback(host: string): boolean {

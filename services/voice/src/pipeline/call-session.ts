@@ -296,6 +296,7 @@ export class CallSession {
         sentences++;
         utterance.addSentence(s);
       }
+      if (sentences === 0 && !abort.signal.aborted) throw new Error('the LLM returned an empty answer');
     } catch (err) {
       if (abort.signal.aborted || isAbortError(err)) return;
       this.deps.logger.warn({ err: (err as Error).message }, 'llm failed: apologising');

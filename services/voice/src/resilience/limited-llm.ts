@@ -45,8 +45,11 @@ export class LimitedLlm implements LlmProvider {
     signal.addEventListener('abort', onOuterAbort, { once: true });
     const next = async (): Promise<IteratorResult<string>> => {
       try {
-        return await iterator!.next();
+        const r = await iterator!.next();
+        if (r.done && timedOut && !signal.aborted) throw new ProviderError('openai', timedOut, 408);
+        return r;
       } catch (err) {
+        if (err instanceof ProviderError) throw err;
         if (timedOut && !signal.aborted) throw new ProviderError('openai', timedOut, 408, { cause: err });
         throw err;
       }

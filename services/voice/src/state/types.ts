@@ -15,6 +15,11 @@ export interface TranscriptEntry {
   interrupted?: boolean;
 }
 
+export interface TranscriptBatch {
+  callSid: string;
+  entries: TranscriptEntry[];
+}
+
 export interface TurnMetrics {
   turn: number;
   sttEndpointMs?: number;
@@ -78,6 +83,11 @@ export interface CallRecordSink {
   startCall(c: CallStart): Promise<void>;
   /** Idempotent by seq: a line already stored is never stored twice, in any order of batches. */
   appendTranscript(callSid: string, entries: TranscriptEntry[]): Promise<void>;
+  /**
+   * Several calls' lines in one store write (one MongoDB bulkWrite round trip), same
+   * idempotency per call. The write-ahead log flushes through this.
+   */
+  appendTranscripts(batches: ReadonlyArray<TranscriptBatch>): Promise<void>;
   /** Idempotent; the first finalization wins. */
   endCall(e: CallEnd): Promise<void>;
   close(): Promise<void>;

@@ -42,6 +42,8 @@ export class OpenAiLlm implements LlmProvider {
         const delta = chunk.choices[0]?.delta?.content;
         if (delta) yield delta;
       }
+      // The SDK ends an aborted stream quietly; callers must not mistake that for a full answer.
+      signal.throwIfAborted();
     } catch (err) {
       if (isAbortError(err) || signal.aborted) throw err;
       throw new ProviderError('openai', `stream failed: ${(err as Error).message}`, statusOf(err), { cause: err });

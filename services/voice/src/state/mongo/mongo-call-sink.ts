@@ -1,4 +1,4 @@
-import type { CallEnd, CallRecordSink, CallStart, TranscriptEntry } from '../types';
+import type { CallEnd, CallRecordSink, CallStart, TranscriptBatch, TranscriptEntry } from '../types';
 import type { CallLogModel } from './call-log-model';
 import {
   appendTranscriptUpdate,
@@ -13,6 +13,8 @@ import {
 /** The two operations the sink needs from the CallLog collection (a seam for tests). */
 export interface CallLogWrites {
   update(spec: UpdateSpec): Promise<{ matched: boolean }>;
+  /** Several updates in one round trip (unordered bulkWrite); how many matched in total. */
+  bulkUpdate(specs: UpdateSpec[]): Promise<{ matched: number }>;
   /** Stored seqs of the call, or null when it has no record. */
   storedSeqs(callSid: string): Promise<number[] | null>;
 }
@@ -22,6 +24,13 @@ export function mongooseCallLogWrites(model: CallLogModel): CallLogWrites {
     async update(spec) {
       const res = await model.updateOne(spec.filter, spec.update, { upsert: spec.upsert });
       return { matched: res.matchedCount > 0 || res.upsertedCount > 0 };
+    },
+    async bulkUpdate(specs) {
+      const res = await model.bulkWrite(
+        specs.map((spec) => ({ updateOne: { filter: spec.filter, update: spec.update, upsert: spec.upsert } })) as Parameters<CallLogModel['bulkWrite']>[0],
+        { ordered: false },
+      );
+      return { matched: res.matchedCount + res.upsertedCount };
     },
     async storedSeqs(callSid) {
       const doc = await model.findOne({ callSid }, { 'transcript.seq': 1 }).lean();
@@ -58,6 +67,19 @@ export class MongoCallSink implements CallRecordSink {
       remaining = remaining.filter((e) => !have.has(e.seq));
     }
     if (remaining.length > 0) throw new Error(`transcript of ${callSid}: ${remaining.length} lines not appended`);
+  }
+
+  /**
+   * The common case costs one round trip for every call in the batch. If not every conditional
+   * append matched (a seq already stored, a call with no record yet), the per-call path sorts
+   * each call out; it is idempotent, so calls that did match are left as they are.
+   */
+  async appendTranscripts(batches: ReadonlyArray<TranscriptBatch>): Promise<void> {
+    const work = batches.map((b) => ({ callSid: b.callSid, entries: normalizeBatch(b.entries) })).filter((b) => b.entries.length > 0);
+    if (work.length === 0) return;
+    const { matched } = await this.writes.bulkUpdate(work.map((b) => appendTranscriptUpdate(b.callSid, b.entries)));
+    if (matched === work.length) return;
+    for (const b of work) await this.appendTranscript(b.callSid, b.entries);
   }
 
   async endCall(e: CallEnd): Promise<void> {

@@ -1,5 +1,5 @@
 import { appendFile, mkdir } from 'node:fs/promises';
-import type { CallEnd, CallRecordSink, CallStart, TranscriptEntry } from '../types';
+import type { CallEnd, CallRecordSink, CallStart, TranscriptBatch, TranscriptEntry } from '../types';
 import { callFilePath, loadCallFile, type FileRecord } from './file-call-records';
 
 interface CallIndex {
@@ -31,6 +31,11 @@ export class FileCallSink implements CallRecordSink {
       index.started = true;
       return [{ kind: 'start', start: c }];
     });
+  }
+
+  /** Local files: one append per call file; counted by the log as one store write. */
+  async appendTranscripts(batches: ReadonlyArray<TranscriptBatch>): Promise<void> {
+    await Promise.all(batches.map((b) => this.appendTranscript(b.callSid, b.entries)));
   }
 
   appendTranscript(callSid: string, entries: TranscriptEntry[]): Promise<void> {

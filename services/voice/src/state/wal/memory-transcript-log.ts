@@ -105,21 +105,24 @@ export class MemoryTranscriptLog implements RecoverableTranscriptLog {
   }
 
   private pump(): void {
-    for (const { callSid, batch } of this.batches.takeDue(Date.now())) {
-      const entries = batch.map((b) => b.entry);
-      this.counters.sinkWrites++;
-      this.sink.appendTranscript(callSid, entries).then(
-        () => {
-          this.batches.succeeded(callSid);
-          this.pending.settle(entries);
-          this.pump();
-        },
-        (err: unknown) => {
-          this.counters.sinkFailures++;
-          this.batches.failed(callSid, Date.now());
-          this.logger.warn({ callSid, lines: entries.length, err: String(err) }, 'transcript write failed; will retry');
-        },
-      );
-    }
+    const due = this.batches.takeDue(Date.now());
+    if (due.length === 0) return;
+    const batches = due.map(({ callSid, batch }) => ({ callSid, entries: batch.map((b) => b.entry) }));
+    this.counters.sinkWrites++;
+    this.sink.appendTranscripts(batches).then(
+      () => {
+        for (const b of batches) {
+          this.batches.succeeded(b.callSid);
+          this.pending.settle(b.entries);
+        }
+        this.pump();
+      },
+      (err: unknown) => {
+        this.counters.sinkFailures++;
+        for (const b of batches) this.batches.failed(b.callSid, Date.now());
+        const lines = batches.reduce((n, b) => n + b.entries.length, 0);
+        this.logger.warn({ calls: batches.length, lines, err: String(err) }, 'transcript write failed; will retry');
+      },
+    );
   }
 }

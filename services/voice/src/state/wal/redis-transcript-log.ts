@@ -289,24 +289,29 @@ export class RedisTranscriptLog implements RecoverableTranscriptLog {
   }
 
   private pump(): void {
-    for (const { callSid, batch } of this.batches.takeDue(Date.now())) this.write(callSid, batch);
+    const due = this.batches.takeDue(Date.now());
+    if (due.length > 0) this.write(due);
   }
 
-  private write(callSid: string, batch: Buffered<StreamRef>[]): void {
-    const entries = batch.map((b) => b.entry);
+  /** One store write for every due call; acknowledged in Redis only once it succeeded. */
+  private write(due: Array<{ callSid: string; batch: Buffered<StreamRef>[] }>): void {
+    const batches = due.map(({ callSid, batch }) => ({ callSid, entries: batch.map((b) => b.entry) }));
     this.counters.sinkWrites++;
-    this.sink.appendTranscript(callSid, entries).then(
+    this.sink.appendTranscripts(batches).then(
       () => {
-        this.batches.succeeded(callSid);
-        this.pending.settle(entries);
-        this.unacked.push(...batch.map((b) => b.ref));
+        for (const { callSid, batch } of due) {
+          this.batches.succeeded(callSid);
+          this.pending.settle(batch.map((b) => b.entry));
+          this.unacked.push(...batch.map((b) => b.ref));
+        }
         void this.retryAcks();
         this.pump();
       },
       (err: unknown) => {
         this.counters.sinkFailures++;
-        this.batches.failed(callSid, Date.now());
-        this.logger.warn({ callSid, lines: entries.length, err: String(err) }, 'transcript write failed; will retry');
+        for (const { callSid } of due) this.batches.failed(callSid, Date.now());
+        const lines = batches.reduce((n, b) => n + b.entries.length, 0);
+        this.logger.warn({ calls: batches.length, lines, err: String(err) }, 'transcript write failed; will retry');
       },
     );
   }
