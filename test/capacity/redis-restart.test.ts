@@ -1,5 +1,7 @@
 import { startRedis, type TestRedis } from '../support/redis-server';
+import Redis from 'ioredis';
 import type { DistributedSemaphore } from '../../services/voice/src/capacity';
+import { semaphoreKeys } from '../../services/voice/src/capacity/redis-scripts';
 import { eventually, scanKeys, taskLimiter } from './redis-support';
 
 /**
@@ -67,5 +69,32 @@ describe('distributed semaphore across a Redis restart', () => {
     expect((await a.stats()).inUse).toBe(1);
     await lease.release();
     expect((await a.stats()).inUse).toBe(0);
+  });
+
+  it('a task started while Redis is down subscribes once it is back, so wake-ups stay push-driven', async () => {
+    await redis.stop();
+    const late = task(1); // its first SUBSCRIBE fails; it keeps retrying
+    await new Promise((r) => setTimeout(r, 500));
+    await redis.restart();
+    const other = task(1);
+    // The fallback poll runs every 1 s: ten hand-offs to `late` by poll would take ~5 s; by pub/sub,
+    // a fraction of a second.
+    const admin = new Redis(redis.url);
+    const { channel } = semaphoreKeys(prefix, 'elevenlabs-tts');
+    const subscribers = async (): Promise<number> => Number(((await admin.pubsub('NUMSUB', channel)) as unknown[])[1]);
+    const bothSubscribed = await eventually(async () => (await subscribers()) === 2, 10_000).finally(() => admin.disconnect());
+    expect(bothSubscribed).toBe(true);
+    let handOffMs = 0;
+    for (let i = 0; i < 10; i += 1) {
+      const held = await other.acquire({ timeoutMs: 5000 });
+      const waiting = late.acquire();
+      expect(await eventually(async () => (await other.stats()).queued === 1)).toBe(true);
+      const releasedAt = Date.now();
+      await held.release();
+      const lease = await waiting;
+      handOffMs += Date.now() - releasedAt;
+      await lease.release();
+    }
+    expect(handOffMs).toBeLessThan(2000);
   });
 });
