@@ -21,6 +21,10 @@ describe('signing keys', () => {
       expect(String(err)).not.toContain(short);
     }
     expect(() => parseSigningSecret('{not json')).toThrow(/not valid JSON/);
+    // The CDK stack generates a bare secret; it is the only key, id 'env', until someone rotates.
+    const bare = parseSigningSecret('x'.repeat(48));
+    expect(bare.current).toEqual({ id: 'env', secret: 'x'.repeat(48) });
+    expect(() => parseSigningSecret('short')).toThrow(/too short/);
     expect(() => parseSigningSecret(JSON.stringify({ current, previous: current }))).toThrow(/differ/);
   });
 

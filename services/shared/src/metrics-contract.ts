@@ -30,6 +30,8 @@ export const MetricNames = {
   callsAdmitted: 'CallsAdmitted',
   callsRejected: 'CallsRejected',
   admissionDecisionMs: 'AdmissionDecisionMs',
+  /** DynamoDB unreachable during an admission decision (counted in both fail modes). */
+  rateLimiterUnavailable: 'RateLimiterUnavailable',
   /** Published by the cost-report Lambda, dimensioned by Environment only. */
   estimatedMonthlyCost: 'EstimatedMonthlyCost',
 } as const;

@@ -84,7 +84,7 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL, { env: env.ENVIRONMENT });
   const taskId = env.TASK_ID ?? `${hostname()}-${process.pid}`;
   const state = createStateLayer({
-    ...(env.capacity.redisUrl ? { redisUrl: env.capacity.redisUrl } : {}),
+    ...(env.redisUrl ? { redisUrl: env.redisUrl } : {}),
     ...(env.MONGODB_URI ? { mongodbUri: env.MONGODB_URI } : {}),
     dataDir: `${env.DATA_DIR}/calls`,
     taskId,
@@ -114,8 +114,8 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
     logger: { warn: (obj: object, msg: string) => logger.warn(obj, msg) },
   });
   const breakers = new ProviderBreakers(overrides.breakerOptions);
-  const sharedRedis = env.capacity.redisUrl
-    ? new Redis(env.capacity.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+  const sharedRedis = env.redisUrl
+    ? new Redis(env.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
     : undefined;
   sharedRedis?.on('error', () => undefined); // outages are handled per command
   const cache = new TtsCache(32 * 1024 * 1024, sharedRedis);

@@ -39,8 +39,19 @@ export function keySetFromSecret(secret: SigningSecret): SigningKeySet {
   return { current: secret.current, valid: secret.previous ? [secret.current, secret.previous] : [secret.current] };
 }
 
-/** Parses the secret JSON; the error never contains the secret's text. */
+/** The key id a bare (non-JSON) secret gets, in the webhook and the voice service alike. */
+export const BARE_SECRET_KEY_ID = 'env';
+
+/**
+ * Parses the secret: the JSON shape above, or a bare secret string (what the CDK stack generates
+ * before anyone rotates), which becomes the only key with id `env`. Errors never contain the text.
+ */
 export function parseSigningSecret(text: string): SigningKeySet {
+  if (!text.trim().startsWith('{')) {
+    const bare = signingSecretSchema.safeParse({ current: { id: BARE_SECRET_KEY_ID, secret: text.trim() } });
+    if (!bare.success) throw new Error('signing secret is too short');
+    return keySetFromSecret(bare.data);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -60,9 +71,7 @@ export function parseSigningSecret(text: string): SigningKeySet {
  * (key id `env`).
  */
 export function staticSigningKeys(value: string): SigningKeyProvider {
-  const keys: SigningKeySet = value.trim().startsWith('{')
-    ? parseSigningSecret(value)
-    : keySetFromSecret(signingSecretSchema.parse({ current: { id: 'env', secret: value } }));
+  const keys = parseSigningSecret(value);
   return { getKeys: () => Promise.resolve(keys) };
 }
 

@@ -64,7 +64,21 @@ export const voiceEnvSchema = z.object({
  * layer's (TRANSCRIPT_*, SESSION_LEASE_TTL_MS), and the raw environment for the optional AWS
  * integrations that read their own variables (METRICS_PUBLISH, AWS_REGION, ECS_AGENT_URI…).
  */
-export type VoiceEnv = z.infer<typeof voiceEnvSchema> & { capacity: CapacityConfig; state: StateEnv; source: NodeJS.ProcessEnv };
+export type VoiceEnv = z.infer<typeof voiceEnvSchema> & {
+  capacity: CapacityConfig;
+  state: StateEnv;
+  /** REDIS_URL with REDIS_AUTH_TOKEN folded in (ElastiCache injects the token separately). */
+  redisUrl: string | undefined;
+  source: NodeJS.ProcessEnv;
+};
+
+function withAuthToken(url: string | undefined, token: string | undefined): string | undefined {
+  if (!url || !token) return url;
+  const u = new URL(url);
+  if (u.password) return url;
+  u.password = encodeURIComponent(token);
+  return u.toString();
+}
 
 export function loadVoiceEnv(env: NodeJS.ProcessEnv = process.env): VoiceEnv {
   const parsed = voiceEnvSchema.safeParse(env);
@@ -73,7 +87,14 @@ export function loadVoiceEnv(env: NodeJS.ProcessEnv = process.env): VoiceEnv {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid voice service configuration: ${problems}`);
   }
-  return { ...parsed.data, capacity: capacityConfigFromEnv(env), state: loadStateEnv(env), source: env };
+  const capacity = capacityConfigFromEnv(env);
+  return {
+    ...parsed.data,
+    capacity,
+    state: loadStateEnv(env),
+    redisUrl: withAuthToken(capacity.redisUrl, capacity.redisPassword),
+    source: env,
+  };
 }
 
 export function isLoopback(host: string): boolean {
