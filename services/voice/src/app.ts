@@ -240,7 +240,7 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
     logger,
     agents,
     defaultAgentId: env.DEFAULT_AGENT_ID,
-    deps: { stt, llm, synth, holdPromptAfterMs: env.HOLD_PROMPT_AFTER_MS },
+    deps: { stt, llm, synth, holdPromptAfterMs: env.HOLD_PROMPT_AFTER_MS, ttsScheduling: env.TTS_SCHEDULING },
     lifecycle,
     admission: { draining: () => draining, activeCalls: () => live.size, maxCalls: env.MAX_CALLS_PER_TASK },
     authenticate,

@@ -57,6 +57,8 @@ export const voiceEnvSchema = z.object({
   LLM_FIRST_TOKEN_TIMEOUT_MS: int(4000, 100, 60_000),
   LLM_STALL_TIMEOUT_MS: int(4000, 100, 60_000),
   HOLD_PROMPT_AFTER_MS: int(2500, 0, 60_000),
+  /** deadline (default): the call closest to falling silent gets the next TTS slot; fifo: request order. */
+  TTS_SCHEDULING: z.enum(['deadline', 'fifo']).default('deadline'),
 });
 
 /**

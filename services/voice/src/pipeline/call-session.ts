@@ -36,6 +36,8 @@ export interface CallDeps {
   /** How long after the greeting a call still waiting for STT capacity hears the hold prompt. */
   holdPromptAfterMs?: number;
   dtmfInterDigitMs?: number;
+  /** How TTS requests queue for provider slots: earliest-deadline-first (default) or FIFO. */
+  ttsScheduling?: 'deadline' | 'fifo';
 }
 
 type UtteranceKind = 'greeting' | 'reply' | 'reprompt' | 'goodbye' | 'hold' | 'apology';
@@ -334,6 +336,7 @@ export class CallSession {
       },
       kind !== 'reply',
       this.callSid,
+      this.deps.ttsScheduling ?? 'deadline',
     );
     const active: ActiveUtterance = { kind, abort, utterance, marks, turn, hangUpAfter, drained: false };
     this.current = active;

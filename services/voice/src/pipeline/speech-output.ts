@@ -50,6 +50,7 @@ export class Utterance {
     private readonly onError: (err: Error, text: string) => void,
     private readonly cacheable = false,
     private readonly owner?: string,
+    private readonly scheduling: 'deadline' | 'fifo' = 'deadline',
     private readonly lookahead = 1,
   ) {
     this.drained = this.drain();
@@ -87,8 +88,12 @@ export class Utterance {
   private async run(job: SentenceJob, index: number): Promise<void> {
     job.started = true;
     job.startedAtMs = Date.now();
-    // The first sentence is the one the caller is waiting on; later ones have playback slack.
-    const deadlineMs = job.startedAtMs + index * 2000;
+    // When this call would fall silent without this sentence: the first sentence is already
+    // late (the caller is waiting); a later one is needed when the audio queued before it has
+    // played. FIFO (for comparison in the benchmark) is plain request order.
+    const playStartMs = this.timings.firstFrameSentAtMs ?? job.startedAtMs;
+    const deadlineMs =
+      this.scheduling === 'fifo' || index === 0 ? job.startedAtMs : Math.max(job.startedAtMs, playStartMs + this.audioMsSent);
     try {
       for await (const chunk of this.synth.synthesize(
         { text: job.text, voice: this.voice, deadlineMs, cacheable: this.cacheable, ...(this.owner ? { owner: this.owner } : {}) },

@@ -15,6 +15,8 @@ export interface ResilientSynthesizerDeps {
   /** Longest wait for a TTS slot before trying the other provider. */
   queueTimeoutMs?: number;
   onFailover?(from: TtsProviderName, to: TtsProviderName, reason: string): void;
+  /** How long a cancelled request keeps its slot (the provider's view of it lags ours). */
+  abortReleaseGraceMs?: number;
 }
 
 const LIMITER: Record<TtsProviderName, 'elevenlabs-tts' | 'deepgram-tts'> = { elevenlabs: 'elevenlabs-tts', deepgram: 'deepgram-tts' };
@@ -29,6 +31,8 @@ const BREAKER: Record<TtsProviderName, BreakerName> = { elevenlabs: 'elevenlabs-
 export class ResilientSynthesizer implements SpeechSynthesizer {
   failovers = 0;
   sharedReads = 0;
+  /** 429s answered by one short retry on the same provider (see synthesizeUncached). */
+  busyRetries = 0;
   private readonly inflight = new Map<string, SharedAudio>();
 
   constructor(private readonly deps: ResilientSynthesizerDeps) {}
@@ -99,12 +103,25 @@ export class ResilientSynthesizer implements SpeechSynthesizer {
       let yielded = false;
       let iterator: AsyncIterator<Buffer> | undefined;
       try {
-        const first = await this.deps.breakers.get(BREAKER[v.provider]).execute(async () => {
+        const start = async (): Promise<Buffer> => {
           iterator = this.deps.providers[v.provider].synthesize({ text: req.text, voiceId: v.voiceId, model: v.model }, signal)[Symbol.asyncIterator]();
           const r = await iterator.next();
           if (r.done) throw new ProviderError(v.provider, 'empty audio');
           return r.value;
-        });
+        };
+        const breaker = this.deps.breakers.get(BREAKER[v.provider]);
+        let first: Buffer;
+        try {
+          first = await breaker.execute(start);
+        } catch (err) {
+          // We hold one of the account's slots, so a 429 means the provider has not yet counted
+          // a request that just ended (its books lag ours by a moment): try once more, shortly,
+          // before calling it a failure.
+          if (!(err instanceof ProviderError && err.status === 429) || signal.aborted) throw err;
+          this.busyRetries++;
+          await new Promise((r) => setTimeout(r, 150));
+          first = await breaker.execute(start);
+        }
         const collected: Buffer[] | undefined = req.cacheable ? [first] : undefined;
         yielded = true;
         yield first;
@@ -123,7 +140,10 @@ export class ResilientSynthesizer implements SpeechSynthesizer {
         if (!isLast) this.noteFailover(v.provider, voices[i + 1]!.provider, (err as Error).message);
       } finally {
         await iterator?.return?.().catch(() => undefined);
-        await lease.release();
+        // A cancelled request (barge-in, hang-up) is still counted by the provider until it
+        // notices the cancel; handing the slot on at once would draw a 429 for the next caller.
+        if (signal.aborted) setTimeout(() => void lease.release(), this.deps.abortReleaseGraceMs ?? 250).unref();
+        else await lease.release();
       }
     }
     throw lastError instanceof Error ? lastError : new ProviderError('tts', 'no provider available');
