@@ -42,10 +42,15 @@ export interface PhaseResult {
   cpuPerCallSecond: number;
   /** Per process over the window: the target, the emulators, the simulator. */
   processes: Record<string, ProcessUsage>;
+  /**
+   * Share of the target's core used by OTHER processes during the window (/proc/stat busy minus the
+   * target's own): the machine is shared, and a busy neighbour delays the target's event loop.
+   */
+  otherLoadOnTargetCore: number;
   idleRssBytes: number;
   steadyRssBytes: number;
   rssPerCallBytes: number;
-  /** Voice only: V8 heap from /api/stats. */
+  /** Voice only: V8 heapUsed from /api/stats; steady = its minimum over the window (polled every 2 s), i.e. the live set. */
   idleHeapBytes: number | null;
   steadyHeapBytes: number | null;
   heapPerCallBytes: number | null;
@@ -53,6 +58,8 @@ export interface PhaseResult {
   probeLatencyMs: Percentiles;
   /** From /api/stats when the service exposes it (`eventLoopDelayP99Ms`); else null. */
   eventLoopDelayP99Ms: number | null;
+  /** From bench/loop-probe.ts preloaded into the target: event-loop delay and GC pauses over the window. */
+  loopProbe: { delayP99Ms: number; delayMaxMs: number; gcPauseMaxMs: number; gcPauseTotalMs: number } | null;
   /** Voice only: the service's own per-turn overhead and turn latency. */
   overheadMs: Percentiles | null;
   /** Turns behind overheadMs (the service keeps its last 2,048). */

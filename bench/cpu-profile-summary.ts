@@ -25,7 +25,8 @@ export interface SelfTimeSummary {
 /** Our code: the voice service's own sources (services/voice/src), wherever the repo lives. */
 export const OURS_PATTERN = /\/services\/voice\/src\//;
 
-function displayLocation(url: string, line: number, repoRoot: string): string {
+/** File only: under tsx, V8's line numbers are those of the transformed code, not of the source. */
+function displayLocation(url: string, repoRoot: string): string {
   if (url === '') return '(native)';
   let path = url;
   if (url.startsWith('file://')) {
@@ -37,8 +38,7 @@ function displayLocation(url: string, line: number, repoRoot: string): string {
   } else if (url.startsWith('/')) {
     path = relative(repoRoot, url);
   }
-  // V8 lines are 0-based.
-  return `${path}:${line + 1}`;
+  return path;
 }
 
 /**
@@ -64,7 +64,7 @@ export function summarizeCpuProfile(raw: unknown, repoRoot: string, top = 12): S
   const entries = [...selfUs.values()].sort((a, b) => b.us - a.us);
   const toEntry = (e: { functionName: string; url: string; line: number; us: number }): ProfileEntry => ({
     functionName: e.functionName,
-    location: displayLocation(e.url, e.line, repoRoot),
+    location: displayLocation(e.url, repoRoot),
     selfMs: Math.round(e.us / 100) / 10,
     selfPercent: totalUs > 0 ? Math.round((e.us / totalUs) * 1000) / 10 : 0,
   });

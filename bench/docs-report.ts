@@ -25,6 +25,7 @@ function stepRow(s: StepResult): string {
     v.overheadMs ? `${num(v.overheadMs.p50, 0)} / ${num(v.overheadMs.p95, 0)} / ${num(v.overheadMs.p99, 0)}` : '-',
     `${num(v.probeLatencyMs.p50)} / ${num(v.probeLatencyMs.p99)}`,
     v.eventLoopDelayP99Ms === null ? '?' : num(v.eventLoopDelayP99Ms),
+    v.loopProbe ? `${num(v.loopProbe.delayP99Ms, 0)} / ${num(v.loopProbe.delayMaxMs, 0)} / ${num(v.loopProbe.gcPauseMaxMs, 0)}` : '-',
     `${c.lateFrames}`,
     `${c.failed}/${c.calls}`,
     `${c.protocolViolations}`,
@@ -32,6 +33,7 @@ function stepRow(s: StepResult): string {
     kb(v.heapPerCallBytes),
     `${pct(v.processes.voice?.coreShare)} / ${s.floor ? pct(s.floor.processes.floor?.coreShare) : '-'}`,
     `${pct(v.processes.emulators?.coreShare)} / ${pct(v.processes.simulator?.coreShare)}`,
+    pct(v.otherLoadOnTargetCore),
     s.meetsLatencyTargets ? 'yes' : 'no',
   ].join(' | ');
 }
@@ -45,7 +47,8 @@ export function resultsTable(steps: readonly StepResult[]): string {
     'ratio',
     'overhead p50 / p95 / p99 ms',
     'probe p50 / p99 ms',
-    'loop delay p99 ms',
+    'loop delay p99 ms (/api/stats)',
+    'loop delay p99 / max, GC pause max ms (preload)',
     'late frames',
     'failed',
     'violations',
@@ -53,6 +56,7 @@ export function resultsTable(steps: readonly StepResult[]): string {
     'heap KB / call',
     'CPU voice / floor',
     'CPU emulators / sim',
+    'others on core 0',
     'targets met',
   ];
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...steps.map((s) => `| ${stepRow(s)} |`)].join('\n');

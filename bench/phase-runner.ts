@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { percentiles } from '../services/shared/src/percentiles';
@@ -5,7 +6,7 @@ import { freePort } from '../test/support/free-port';
 import type { LoadReport } from '../services/exotel-sim/src/index';
 import { type PhaseResult, type ProcessUsage, type TargetName, callerView } from './bench-types';
 import { type RunningChild, TS_LOADER_FLAGS, firstLine, startChild, waitForHttp } from './child-process';
-import { sampleProcess } from './proc-stats';
+import { sampleCoresBusySec, sampleProcess } from './proc-stats';
 import { type TimedSample, counterDelta, meanIn, nearest, perCall } from './step-metrics';
 
 /** How the voice service is launched: the production bundle, or the TypeScript sources through tsx. */
@@ -23,8 +24,12 @@ export interface PhaseContext {
   emulatorsPid: number;
   /** Core list for the process under test, and for the load generator. */
   targetCpus: string;
+  /** The same cores as numbers, to read their machine-wide busy time from /proc/stat. */
+  targetCoreIds: number[];
   loadGenCpus: string;
   voice: VoiceLaunch;
+  /** Bundled bench/loop-probe.ts, preloaded into the target to read its event-loop delay and GC pauses. */
+  loopProbe: string | null;
   realtimeFactor: number;
   /** Limits the emulators enforce; the voice service's LIMIT_* are set to the same. */
   providerLimit: number;
@@ -77,19 +82,23 @@ export async function startTarget(
   target: TargetName,
   tag: string,
   nodeFlags: string[] = [],
-): Promise<{ child: RunningChild; baseUrl: string }> {
+): Promise<{ child: RunningChild; baseUrl: string; loopStatsFile: string | null }> {
   const port = await freePort();
+  const loopStatsFile = ctx.loopProbe === null ? null : join(ctx.logDir, `loop-${tag}.jsonl`);
+  const probeFlags = ctx.loopProbe === null ? [] : ['--require', ctx.loopProbe];
+  const probeEnv = loopStatsFile === null ? {} : { BENCH_LOOP_STATS_FILE: loopStatsFile };
   const baseUrl = `http://127.0.0.1:${port}`;
   const limit = String(ctx.providerLimit);
   const child =
     target === 'voice'
       ? startChild({
           name: 'voice',
-          nodeFlags: [...(ctx.voice.kind === 'tsx' ? TS_LOADER_FLAGS : []), ...nodeFlags],
+          nodeFlags: [...(ctx.voice.kind === 'tsx' ? TS_LOADER_FLAGS : []), ...probeFlags, ...nodeFlags],
           args: [ctx.voice.entry],
           cpus: ctx.targetCpus,
           logFile: join(ctx.logDir, `voice-${tag}.log`),
           env: {
+            ...probeEnv,
             PORT: String(port),
             HOST: '127.0.0.1',
             LOG_LEVEL: ctx.voice.logLevel,
@@ -114,7 +123,7 @@ export async function startTarget(
         })
       : startChild({
           name: 'floor',
-          nodeFlags: [...TS_LOADER_FLAGS, ...nodeFlags],
+          nodeFlags: [...TS_LOADER_FLAGS, ...probeFlags, ...nodeFlags],
           args: [
             join(ctx.repoRoot, 'bench/floor-forwarder.ts'),
             '--port',
@@ -126,6 +135,7 @@ export async function startTarget(
           ],
           cpus: ctx.targetCpus,
           logFile: join(ctx.logDir, `floor-${tag}.log`),
+          env: probeEnv,
         });
   try {
     await waitForHttp(`${baseUrl}/health`, 30_000, child.exited);
@@ -133,7 +143,30 @@ export async function startTarget(
     await child.stop('SIGKILL');
     throw err;
   }
-  return { child, baseUrl };
+  return { child, baseUrl, loopStatsFile };
+}
+
+const loopLineSchema = z.object({
+  atMs: z.number(),
+  delayP99Ms: z.number(),
+  delayMaxMs: z.number(),
+  gcPauseMaxMs: z.number(),
+  gcPauseTotalMs: z.number(),
+});
+
+/** The probe's last line written at or before `atMs` (its figures cover everything since the window opened). */
+export function loopStatsAt(text: string, atMs: number): z.infer<typeof loopLineSchema> | undefined {
+  let last: z.infer<typeof loopLineSchema> | undefined;
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      const parsed = loopLineSchema.safeParse(JSON.parse(line));
+      if (parsed.success && parsed.data.atMs <= atMs) last = parsed.data;
+    } catch {
+      // a line cut short by the process exiting
+    }
+  }
+  return last;
 }
 
 const progressSchema = z.object({ type: z.literal('progress'), elapsedMs: z.number(), active: z.number() });
@@ -146,7 +179,7 @@ const reportLineSchema = z.object({ type: z.literal('report'), report: z.unknown
  */
 export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<PhaseResult> {
   const tag = `${opts.target}-${opts.concurrency}`;
-  const { child: target, baseUrl } = await startTarget(ctx, opts.target, tag, opts.targetNodeFlags);
+  const { child: target, baseUrl, loopStatsFile } = await startTarget(ctx, opts.target, tag, opts.targetNodeFlags);
   try {
     await sleep(1000); // let start-up garbage settle before the idle baseline
     const idle = sampleProcess(target.pid);
@@ -187,8 +220,12 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
     const pids: Record<string, number> = { [opts.target]: target.pid, emulators: ctx.emulatorsPid, simulator: sim.pid };
     const cpu: Record<string, TimedSample<number>[]> = Object.fromEntries(Object.keys(pids).map((k) => [k, []]));
     const rss: TimedSample<number>[] = [];
+    // Everything that ran on the target's core, ours or not: the machine may be shared.
+    const targetCoreBusy: TimedSample<number>[] = [];
     const sampleAll = (): void => {
       const atMs = Date.now();
+      const busy = sampleCoresBusySec(ctx.targetCoreIds);
+      if (busy !== undefined) targetCoreBusy.push({ atMs, value: busy });
       for (const [name, pid] of Object.entries(pids)) {
         const s = sampleProcess(pid);
         if (s === undefined) continue;
@@ -203,6 +240,7 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
     const probeMs: number[] = [];
     const probing = (async () => {
       await sleep(windowStartMs - Date.now());
+      if (loopStatsFile !== null) process.kill(target.pid, 'SIGUSR2'); // the loop probe starts its window
       while (Date.now() < windowEndMs) {
         const t0 = performance.now();
         try {
@@ -215,6 +253,20 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       }
     })();
 
+    // heapUsed swings with every collection; its minimum over the window is the live set.
+    const heapSamples: number[] = [];
+    const heapPolling =
+      opts.target === 'voice'
+        ? (async () => {
+            await sleep(windowStartMs - Date.now());
+            while (Date.now() < windowEndMs) {
+              const heap = (await fetchStats(baseUrl))?.memory?.heapUsedBytes;
+              if (heap !== undefined) heapSamples.push(heap);
+              await sleep(2000);
+            }
+          })()
+        : Promise.resolve();
+
     let lastLog = 0;
     while (Date.now() < windowEndMs + 500) {
       await sleep(500);
@@ -226,7 +278,10 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
     }
     sampleAll();
     const endStats = opts.target === 'voice' ? await fetchStats(baseUrl) : undefined;
+    await sleep(1100); // the loop probe writes once a second
+    const loop = loopStatsFile !== null && existsSync(loopStatsFile) ? loopStatsAt(readFileSync(loopStatsFile, 'utf8'), windowEndMs + 1000) : undefined;
     await probing;
+    await heapPolling;
     clearInterval(sampler);
 
     ctx.log(`  ${tag}: window over; waiting for in-flight calls to finish`);
@@ -243,12 +298,16 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       if (name === opts.target) windowSec = d.seconds;
       processes[name] = { cpuSec: d.delta, coreShare: d.seconds > 0 ? d.delta / d.seconds : 0 };
     }
+    const coreBusy = counterDelta(targetCoreBusy, windowStartMs, windowEndMs);
+    const targetCoreBusyShare = coreBusy.seconds > 0 ? coreBusy.delta / coreBusy.seconds / Math.max(1, ctx.targetCoreIds.length) : 0;
     const meanActiveCalls = meanIn(active, windowStartMs, windowEndMs);
     const callSeconds = meanActiveCalls * windowSec;
     const targetCpu = processes[opts.target]?.cpuSec ?? 0;
     const steadyRss = nearest(rss, windowEndMs)?.value ?? idle.rssBytes;
     const idleHeap = idleStats?.memory?.heapUsedBytes ?? null;
-    const steadyHeap = endStats?.memory?.heapUsedBytes ?? null;
+    const endHeap = endStats?.memory?.heapUsedBytes;
+    if (endHeap !== undefined) heapSamples.push(endHeap);
+    const steadyHeap = heapSamples.length > 0 ? Math.min(...heapSamples) : null;
     const p = percentiles(probeMs);
     const round1 = (v: number) => Math.round(v * 10) / 10;
     return {
@@ -260,6 +319,7 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       cpuSec: targetCpu,
       cpuPerCallSecond: callSeconds > 0 ? targetCpu / callSeconds : 0,
       processes,
+      otherLoadOnTargetCore: Math.max(0, targetCoreBusyShare - (processes[opts.target]?.coreShare ?? 0)),
       idleRssBytes: idle.rssBytes,
       steadyRssBytes: steadyRss,
       rssPerCallBytes: perCall(steadyRss, idle.rssBytes, meanActiveCalls),
@@ -268,6 +328,7 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       heapPerCallBytes: idleHeap !== null && steadyHeap !== null ? perCall(steadyHeap, idleHeap, meanActiveCalls) : null,
       probeLatencyMs: { p50: round1(p.p50), p95: round1(p.p95), p99: round1(p.p99) },
       eventLoopDelayP99Ms: endStats?.eventLoopDelayP99Ms ?? endStats?.eventLoop?.delayP99Ms ?? null,
+      loopProbe: loop ? { delayP99Ms: loop.delayP99Ms, delayMaxMs: loop.delayMaxMs, gcPauseMaxMs: loop.gcPauseMaxMs, gcPauseTotalMs: loop.gcPauseTotalMs } : null,
       overheadMs: endStats?.turns?.overheadMs
         ? { p50: endStats.turns.overheadMs.p50, p95: endStats.turns.overheadMs.p95, p99: endStats.turns.overheadMs.p99 }
         : null,

@@ -60,3 +60,38 @@ export function sampleProcess(pid: number): ProcSample | undefined {
 export function procfsAvailable(): boolean {
   return sampleProcess(process.pid) !== undefined;
 }
+
+export interface CoreTimes {
+  busySec: number;
+  totalSec: number;
+}
+
+/**
+ * Busy and total time of each core from the text of /proc/stat (`cpuN user nice system idle
+ * iowait irq softirq steal ...`), in seconds. Busy = everything but idle and iowait; guest time is
+ * already inside user.
+ */
+export function parseProcStatCores(text: string): Map<number, CoreTimes> {
+  const cores = new Map<number, CoreTimes>();
+  for (const line of text.split('\n')) {
+    const m = /^cpu(\d+)\s+(.*)$/.exec(line);
+    if (!m?.[1] || m[2] === undefined) continue;
+    const f = m[2].trim().split(/\s+/).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
+    const busy = user + nice + system + irq + softirq + steal;
+    cores.set(Number(m[1]), { busySec: busy / clockTicks(), totalSec: (busy + idle + iowait) / clockTicks() });
+  }
+  return cores;
+}
+
+/** Busy seconds of the given cores so far (machine-wide: every process on them). */
+export function sampleCoresBusySec(coreIds: readonly number[]): number | undefined {
+  try {
+    const cores = parseProcStatCores(readFileSync('/proc/stat', 'utf8'));
+    let busy = 0;
+    for (const id of coreIds) busy += cores.get(id)?.busySec ?? 0;
+    return busy;
+  } catch {
+    return undefined;
+  }
+}

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
 import { benchScript } from './bench-script';
 import { type BenchOptions, parseBenchArgs } from './bench-options';
 import type { BenchResults, PhaseResult, ProfileSummary, StepResult } from './bench-types';
@@ -57,6 +58,18 @@ async function voiceLaunch(opts: BenchOptions, sourceRoot: string, logDir: strin
   } catch (err) {
     log(`voice bundle build failed (${err instanceof Error ? err.message : String(err)}); running the sources through tsx`);
     return tsx;
+  }
+}
+
+/** bench/loop-probe.ts as one CommonJS file any node process can --require (the bundle has no tsx). */
+function bundleLoopProbe(sourceRoot: string, logDir: string): string | null {
+  const outfile = join(logDir, 'loop-probe.js');
+  try {
+    buildSync({ entryPoints: [join(sourceRoot, 'bench/loop-probe.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+    return outfile;
+  } catch (err) {
+    log(`loop probe not built (${err instanceof Error ? err.message : String(err)}): event-loop delay from the /health probe only`);
+    return null;
   }
 }
 
@@ -133,8 +146,10 @@ async function main(): Promise<number> {
       emulatorsUrl: started.url,
       emulatorsPid: started.child.pid,
       targetCpus,
+      targetCoreIds: [0],
       loadGenCpus,
       voice,
+      loopProbe: bundleLoopProbe(sourceRoot, logDir),
       realtimeFactor: opts.realtimeFactor,
       providerLimit: PROVIDER_LIMIT,
       log,

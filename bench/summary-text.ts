@@ -18,7 +18,7 @@ export function formatStepLine(s: StepResult): string {
     `failed ${v.callers.failed}/${v.callers.calls}`,
     `RSS/call ${kb(v.rssPerCallBytes)}`,
     `heap/call ${kb(v.heapPerCallBytes)}`,
-    `[${share('voice')}, ${share('emulators')}, ${share('simulator')}]`,
+    `[${share('voice')}, ${share('emulators')}, ${share('simulator')}, others on core 0 ${Math.round(v.otherLoadOnTargetCore * 100)}%]`,
   ].join(' | ');
 }
 

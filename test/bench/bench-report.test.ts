@@ -20,8 +20,9 @@ describe('results table', () => {
   });
 
   it('shows "?" for the event-loop delay until the service exposes it, and the value once it does', () => {
-    expect(resultsTable([step(25)])).toContain('| ? |');
-    expect(resultsTable([step(25, { eventLoopDelayP99Ms: 12.34 })])).toContain('| 12.3 |');
+    expect(resultsTable([step(25)])).toContain('| ? | 12 / 40 / 8 |');
+    expect(resultsTable([step(25, { eventLoopDelayP99Ms: 12.34 })])).toContain('| 12.3 | 12 / 40 / 8 |');
+    expect(resultsTable([step(25, { loopProbe: null })])).toContain('| ? | - |');
   });
 });
 

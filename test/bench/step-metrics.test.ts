@@ -107,3 +107,32 @@ describe('verdicts', () => {
     expect(maxCallsPerVcpu([step(25, bad)])).toBe(0);
   });
 });
+
+describe('reading /proc/stat per core', () => {
+  it('counts everything but idle and iowait as busy, per core', () => {
+    const { parseProcStatCores, clockTicks } = jest.requireActual<typeof import('../../bench/proc-stats')>('../../bench/proc-stats');
+    const hz = clockTicks();
+    const text = [
+      'cpu  300 0 100 1000 20 0 0 0 0 0',
+      'cpu0 100 10 50 400 10 5 5 0 0 0',
+      'cpu1 200 0 50 600 10 0 0 0 0 0',
+      'intr 12345',
+    ].join('\n');
+    const cores = parseProcStatCores(text);
+    expect([...cores.keys()]).toEqual([0, 1]);
+    expect(cores.get(0)!.busySec * hz).toBeCloseTo(170, 6);
+    expect(cores.get(0)!.totalSec * hz).toBeCloseTo(580, 6);
+    expect(cores.get(1)!.busySec * hz).toBeCloseTo(250, 6);
+  });
+});
+
+describe('loop probe lines', () => {
+  it('takes the last complete line written before the window closed', () => {
+    const { loopStatsAt } = jest.requireActual<typeof import('../../bench/phase-runner')>('../../bench/phase-runner');
+    const line = (atMs: number, p99: number) => JSON.stringify({ atMs, delayP50Ms: 1, delayP99Ms: p99, delayMaxMs: 50, gcPauseMaxMs: 5, gcPauseTotalMs: 40 });
+    const text = [line(1000, 10), line(2000, 20), line(3000, 30), '{"atMs":40'].join('\n');
+    expect(loopStatsAt(text, 2500)?.delayP99Ms).toBe(20);
+    expect(loopStatsAt(text, 9999)?.delayP99Ms).toBe(30);
+    expect(loopStatsAt(text, 500)).toBeUndefined();
+  });
+});
