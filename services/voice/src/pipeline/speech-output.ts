@@ -4,6 +4,9 @@ import { isAbortError } from '../providers/provider-error';
 import type { PlaybackTracker } from './playback-tracker';
 import type { SpeechSynthesizer } from './speech-synthesizer';
 
+/** Speaking rate used to estimate when queued speech will have played (~15 characters/s). */
+const SPOKEN_MS_PER_CHAR = 65;
+
 export interface AudioSink {
   sendAudio(frame: Buffer): void;
   sendMark(name: string): void;
@@ -33,6 +36,7 @@ export interface UtteranceTimings {
  */
 export class Utterance {
   private readonly jobs: Array<SentenceJob | undefined> = [];
+  private readonly sentenceChars: number[] = [];
   private ended = false;
   private drainWake: (() => void) | undefined;
   private readonly chunker = new AudioChunker();
@@ -58,6 +62,7 @@ export class Utterance {
 
   addSentence(text: string): void {
     if (this.ended || this.signal.aborted) return;
+    this.sentenceChars.push(text.length);
     this.jobs.push({
       text,
       chunks: [],
@@ -91,9 +96,12 @@ export class Utterance {
     // When this call would fall silent without this sentence: the first sentence is already
     // late (the caller is waiting); a later one is needed when the audio queued before it has
     // played. FIFO (for comparison in the benchmark) is plain request order.
+    // Playback of the sentences before this one is estimated from their length until it is known.
     const playStartMs = this.timings.firstFrameSentAtMs ?? job.startedAtMs;
+    let aheadMs = 0;
+    for (let k = 0; k < index; k++) aheadMs += this.sentenceChars[k]! * SPOKEN_MS_PER_CHAR;
     const deadlineMs =
-      this.scheduling === 'fifo' || index === 0 ? job.startedAtMs : Math.max(job.startedAtMs, playStartMs + this.audioMsSent);
+      this.scheduling === 'fifo' || index === 0 ? job.startedAtMs : Math.max(job.startedAtMs, playStartMs + aheadMs);
     try {
       for await (const chunk of this.synth.synthesize(
         { text: job.text, voice: this.voice, deadlineMs, cacheable: this.cacheable, ...(this.owner ? { owner: this.owner } : {}) },
