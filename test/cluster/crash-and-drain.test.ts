@@ -6,7 +6,7 @@ import { startEmulators, type RunningEmulators } from '../../services/emulators/
 import { SimulatedCall, hangup, say, waitForAgent, type CallResult, type CallScript } from '../../services/exotel-sim/src/index';
 import { readCallFile } from '../../services/voice/src/state/index';
 import { startRedis, type TestRedis } from '../support/redis-server';
-import { FAST_EMULATORS } from '../support/voice-harness';
+import { FAST_EMULATORS, providerEnv } from '../support/voice-harness';
 import { startVoiceProcess, writeAgentsFile, type VoiceProcess } from '../support/voice-process';
 
 const listen = [waitForAgent({ until: 'speaking', timeoutMs: 30_000 }), waitForAgent({ until: 'silent', timeoutMs: 30_000 })];
@@ -78,12 +78,7 @@ describe('call state survives a crash and a drain', () => {
     DATA_DIR: dataDir,
     SESSION_LEASE_TTL_MS: '2000',
     TRANSCRIPT_FLUSH_MS: '10000',
-    DEEPGRAM_API_KEY: 'test',
-    DEEPGRAM_URL: emu.url,
-    OPENAI_API_KEY: 'test',
-    OPENAI_BASE_URL: `${emu.url}/v1`,
-    ELEVENLABS_API_KEY: 'test',
-    ELEVENLABS_BASE_URL: emu.url,
+    ...providerEnv(emu),
     LIMIT_DEEPGRAM_TTS: '15',
     AGENTS_FILE: agentsFile,
     DRAIN_DEADLINE_SEC: '60',

@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { startEmulators, type RunningEmulators } from '../../services/emulators/src/index';
 import { SimulatedCall, hangup, say, waitForAgent, type CallResult, type CallScript } from '../../services/exotel-sim/src/index';
 import { startRedis, type TestRedis } from '../support/redis-server';
-import { FAST_EMULATORS } from '../support/voice-harness';
+import { FAST_EMULATORS, providerEnv } from '../support/voice-harness';
 import { startVoiceProcess, writeAgentsFile, type VoiceProcess } from '../support/voice-process';
 
 const listen = [waitForAgent({ until: 'speaking', timeoutMs: 60_000 }), waitForAgent({ until: 'silent', timeoutMs: 60_000 })];
@@ -48,12 +48,7 @@ describe('provider limits are per account: two tasks share them through Redis', 
     LIMIT_DEEPGRAM_STT: '20',
     LIMIT_ELEVENLABS_TTS: '10',
     LIMIT_DEEPGRAM_TTS: '15',
-    DEEPGRAM_API_KEY: 'test',
-    DEEPGRAM_URL: emu.url,
-    OPENAI_API_KEY: 'test',
-    OPENAI_BASE_URL: `${emu.url}/v1`,
-    ELEVENLABS_API_KEY: 'test',
-    ELEVENLABS_BASE_URL: emu.url,
+    ...providerEnv(emu),
     AGENTS_FILE: agentsFile,
     HOLD_PROMPT_AFTER_MS: '300',
     STT_QUEUE_TIMEOUT_MS: '60000',

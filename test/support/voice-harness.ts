@@ -24,6 +24,18 @@ export const TEST_AGENTS: AgentConfigInput[] = [
   },
 ];
 
+/** The environment that points every provider SDK at the emulators. */
+export function providerEnv(emu: RunningEmulators): Record<string, string> {
+  return {
+    DEEPGRAM_API_KEY: 'test',
+    DEEPGRAM_URL: emu.url,
+    OPENAI_API_KEY: 'test',
+    OPENAI_BASE_URL: `${emu.url}/v1`,
+    ELEVENLABS_API_KEY: 'test',
+    ELEVENLABS_BASE_URL: emu.url,
+  };
+}
+
 export interface VoiceHarness {
   emu: RunningEmulators;
   voice: VoiceService;
@@ -44,12 +56,7 @@ export async function startHarness(
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DEEPGRAM_API_KEY: 'test',
-    DEEPGRAM_URL: emu.url,
-    OPENAI_API_KEY: 'test',
-    OPENAI_BASE_URL: `${emu.url}/v1`,
-    ELEVENLABS_API_KEY: 'test',
-    ELEVENLABS_BASE_URL: emu.url,
+    ...providerEnv(emu),
     HOLD_PROMPT_AFTER_MS: '300',
     ...env,
   });
