@@ -1,9 +1,12 @@
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { logRetentionDaysSchema } from './log-retention';
 
 /**
  * The typed, validated settings of one deployment environment. Every knob the stacks use lives
  * here; constructs receive slices of it as props and never read context or env vars themselves.
+ *
+ * Pure data and zod only (no aws-cdk-lib): the cost report (services/cost-report) imports these
+ * files to price exactly what the stacks deploy, and its Lambda bundle must stay small.
  */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -34,7 +37,8 @@ const voiceServiceSchema = z
     /** How long a task keeps serving calls after SIGTERM; the ALB deregistration delay matches it. */
     drainDeadlineSec: positiveInt,
     metricsIntervalSec: z.number().int().min(1).max(60),
-    logRetentionDays: z.nativeEnum(RetentionDays),
+    /** Days; one of CloudWatch Logs' allowed values (1, 3, 5, 7, 14, 30, 60, 90, ...). */
+    logRetentionDays: logRetentionDaysSchema,
   })
   .strict();
 
@@ -118,7 +122,16 @@ export const environmentConfigSchema = z
       })
       .strict(),
     alarms: alarmsSchema,
-    budget: z.object({ monthlyUsd: z.number().positive() }).strict(),
+    budget: z
+      .object({
+        /**
+         * Whole monthly spend: infrastructure AND provider APIs (Deepgram, OpenAI, ElevenLabs),
+         * which is what the cost-report Lambda publishes as EstimatedMonthlyCost and what the
+         * Budget alarm compares with this figure.
+         */
+        monthlyUsd: z.number().positive(),
+      })
+      .strict(),
     /** Keep data (table, secrets, buckets, EIPs) when a stack is deleted. */
     retainData: z.boolean(),
   })

@@ -7,7 +7,6 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE } from '../../services/shared/src/metrics-contract';
-import type { VoiceServiceConfig } from '../config/environment-config';
 import { acknowledgeNagFinding } from '../compliance';
 import { acknowledgeLambdaBasicExecution, nodeLambdaDefaults } from '../shared/node-lambda-defaults';
 
@@ -23,9 +22,11 @@ export interface CostReportTargets {
 }
 
 export interface CostReportFunctionProps {
+  /**
+   * Selects the environment's config inside the bundle: the handler prices lib/config's shape and
+   * budget for it (services/cost-report/src/deployment-profiles.ts), so none of that is passed here.
+   */
   readonly environmentName: string;
-  readonly budgetUsd: number;
-  readonly voice: VoiceServiceConfig;
   readonly targets: CostReportTargets;
   readonly accessLogsBucket: s3.IBucket;
   readonly removalPolicy: RemovalPolicy;
@@ -73,16 +74,11 @@ export class CostReportFunction extends Construct {
         ...defaults.environment,
         ENVIRONMENT: props.environmentName,
         REPORT_BUCKET: this.reportBucket.bucketName,
-        BUDGET_USD: String(props.budgetUsd),
         CLUSTER_NAME: t.clusterName,
         SERVICE_NAME: t.serviceName,
         REDIS_REPLICATION_GROUP_ID: t.redisReplicationGroupId,
         LOAD_BALANCER_FULL_NAME: t.loadBalancerFullName,
         NAT_GATEWAY_IDS: t.natGatewayIds.length > 0 ? Fn.join(',', t.natGatewayIds) : '',
-        REGION: stack.region,
-        TASK_CPU: String(props.voice.cpu),
-        TASK_MEMORY_MIB: String(props.voice.memoryMiB),
-        TASK_ARCH: props.voice.architecture,
       },
     });
 

@@ -95,7 +95,10 @@ export class CallingAgentMetrics {
     return new cloudwatch.MathExpression({ expression: search, label: 'Rejected', period: Duration.minutes(1) });
   }
 
-  /** Published by the cost-report Lambda with the Environment dimension only. */
+  /**
+   * Published by the cost-report Lambda with the Environment dimension only: infrastructure +
+   * provider APIs for the month, projected from month to date.
+   */
   estimatedMonthlyCost(): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: METRIC_NAMESPACE,

@@ -115,8 +115,8 @@ export class OperationsDashboard extends Construct {
         metrics.callsAdmitted().with({ label: 'admitted' }),
         metrics.callsRejectedByReason(),
       ], { right: [metrics.admissionDecisionP95().with({ label: 'decision p95 (ms)' })] }),
-      graph('Estimated monthly cost (USD)', [metrics.estimatedMonthlyCost().with({ label: 'estimate' })], {
-        leftAnnotations: [{ value: config.budget.monthlyUsd, label: 'budget' }],
+      graph('Estimated monthly cost, infrastructure + provider APIs (USD)', [metrics.estimatedMonthlyCost().with({ label: 'estimate (projected)' })], {
+        leftAnnotations: [{ value: config.budget.monthlyUsd, label: 'budget (infra + APIs)' }],
       }),
     );
   }

@@ -14,6 +14,7 @@ export interface ServiceAlarmsProps {
   readonly environmentName: string;
   readonly thresholds: AlarmsConfig;
   readonly providerLimits: ProviderLimitsConfig;
+  /** Monthly budget for infrastructure + provider APIs, the scope of EstimatedMonthlyCost. */
   readonly budgetUsd: number;
   readonly metrics: CallingAgentMetrics;
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
@@ -128,11 +129,13 @@ export class ServiceAlarms extends Construct {
       });
     }
 
+    // EstimatedMonthlyCost is the whole bill (infrastructure + provider APIs, projected to the
+    // month's end), so budget.monthlyUsd is set as a total in lib/config: APIs are ~98 % of it.
     this.add('Budget', {
       metric: metrics.estimatedMonthlyCost(),
       threshold: props.budgetUsd,
       evaluationPeriods: 1,
-      alarmDescription: `Estimated monthly cost above the ${props.budgetUsd} USD budget.`,
+      alarmDescription: `Estimated monthly cost (infrastructure + provider APIs, projected to month end) above the ${props.budgetUsd} USD budget.`,
     });
   }
 

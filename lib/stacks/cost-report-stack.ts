@@ -3,6 +3,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/environment-config';
 import { CostReportFunction, type CostReportTargets } from '../cost-report/cost-report-function';
+import { cdkRetentionDays } from '../shared/log-retention';
 
 export interface CostReportStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -20,12 +21,10 @@ export class CostReportStack extends Stack {
     const { config } = props;
     this.costReport = new CostReportFunction(this, 'CostReport', {
       environmentName: config.name,
-      budgetUsd: config.budget.monthlyUsd,
-      voice: config.voice,
       targets: props.targets,
       accessLogsBucket: props.accessLogsBucket,
       removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      logRetention: config.voice.logRetentionDays,
+      logRetention: cdkRetentionDays(config.voice.logRetentionDays),
       entry: props.entry,
     });
   }

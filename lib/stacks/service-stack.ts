@@ -12,6 +12,7 @@ import { AtlasPrivateEndpoint } from '../network/atlas-private-endpoint';
 import { CallingAgentMetrics } from '../observability/calling-agent-metrics';
 import { addActiveCallsScaling } from '../voice/voice-autoscaling';
 import { VOICE_CONTAINER_NAME, VOICE_CONTAINER_PORT, VoiceService } from '../voice/voice-service';
+import { cdkRetentionDays } from '../shared/log-retention';
 import { WebhookFunction } from '../webhook/webhook-function';
 
 export interface ServiceStackProps extends StackProps {
@@ -108,7 +109,7 @@ export class ServiceStack extends Stack {
       rateLimitTable: data.rateLimits.table,
       streamSigningSecret: data.secrets.streamSigningKey,
       streamBaseUrl: this.publicBaseUrl,
-      logRetention: config.voice.logRetentionDays,
+      logRetention: cdkRetentionDays(config.voice.logRetentionDays),
       entry: props.webhookEntry,
     });
     this.ingress.listener.addTargets('Webhook', {

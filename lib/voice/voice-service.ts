@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { METRIC_NAMESPACE, VOICE_SERVICE_NAME } from '../../services/shared/src/metrics-contract';
 import { acknowledgeNagFinding } from '../compliance';
 import type { ProviderLimitsConfig, VoiceServiceConfig } from '../config/environment-config';
+import { cdkRetentionDays } from '../shared/log-retention';
 
 export const VOICE_CONTAINER_NAME = 'voice';
 export const VOICE_CONTAINER_PORT = 8080;
@@ -69,7 +70,7 @@ export class VoiceService extends Construct implements ec2.IConnectable {
     });
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: settings.logRetentionDays,
+      retention: cdkRetentionDays(settings.logRetentionDays),
       removalPolicy: RemovalPolicy.DESTROY,
     });
 

@@ -1,9 +1,19 @@
 import { MINUTES_PER_DAY, simulateAutoscaling, type ScalingPolicy } from '../../services/cost-report/src/autoscaling-simulator';
 import { builtInDay } from '../../services/cost-report/src/demand-profiles';
-import { DEPLOYMENT_PROFILES } from '../../services/cost-report/src/deployment-profiles';
+import { AWS_TARGET_TRACKING } from '../../services/cost-report/src/deployment-profiles';
 import { PLAN_AUTOSCALING_CLAIMS } from '../../services/cost-report/src/plan-figures';
 
-const plan: ScalingPolicy = DEPLOYMENT_PROFILES.prod.scaling; // target 25, min 2, max 6, 300/600 s
+// The plan's policy (target 25, min 2, max 6, 300/600 s) with 32 calls per task: fixed here so the
+// hand-worked minutes below do not move when an environment's config does.
+const plan: ScalingPolicy = {
+  targetCallsPerTask: 25,
+  maxCallsPerTask: 32,
+  minTasks: 2,
+  maxTasks: 6,
+  scaleOutCooldownS: 300,
+  scaleInCooldownS: 600,
+  ...AWS_TARGET_TRACKING,
+};
 
 function day(f: (minute: number) => number): number[] {
   return Array.from({ length: MINUTES_PER_DAY }, (_, m) => f(m));

@@ -1,3 +1,5 @@
+import { prodConfig } from '../../lib/config/environments/prod';
+import { DEFAULT_CALL_ASSUMPTIONS } from '../../services/cost-report/src/call-assumptions';
 import { runCli, type CliIo } from '../../services/cost-report/src/cli';
 
 function run(args: string[], files: Record<string, string> = {}): { code: number; out: string; err: string } {
@@ -23,7 +25,9 @@ describe('npm run cost', () => {
     const rows = r.out.split('\n').filter((l) => /^\| (10|20|50|100) \|/.test(l));
     expect(rows).toHaveLength(4);
     expect(rows[3]).toContain('$1,162.60 / $961.70'); // the plan's 100-call infrastructure
-    expect(rows[3]).toMatch(/deepgram-stt .* EXCEEDED/); // 20 streams on the plan's Deepgram tier
+    // 100 calls 24/7 is ~$131k a month: over prod's $80k budget (infrastructure + APIs).
+    expect(rows[3]).toMatch(/budget: budget .*\$80,000\/month.* EXCEEDED by the peak of 100/);
+    expect(rows[0]).toMatch(/peak 10 fits/);
   });
 
   it('prints one JSON object with the headline fields', () => {
@@ -37,7 +41,14 @@ describe('npm run cost', () => {
         perCallUsd: expect.any(Number),
         perMinuteUsd: expect.any(Number),
         taskHours: expect.any(Number),
-        bindingConstraint: expect.objectContaining({ kind: 'provider', name: 'deepgram-stt' }),
+        // prod's ElevenLabs concurrency (lib/config) ÷ 0.15 slots held per call: exactly 100.
+        bindingConstraint: expect.objectContaining({
+          kind: 'provider',
+          name: 'elevenlabs-tts',
+          capacityCalls: Math.floor(prodConfig.providerLimits.elevenlabsTts / DEFAULT_CALL_ASSUMPTIONS.providerSlotsPerCall['elevenlabs-tts']),
+          exceeded: false,
+        }),
+        budgetUsd: prodConfig.budget.monthlyUsd,
       }),
     );
     // Same load as the plan's "complete cost": 100 calls × 12 h × 60 min × 30 days = 2,160,000 minutes

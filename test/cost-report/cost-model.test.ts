@@ -1,10 +1,44 @@
 import { lcuForHour, priceMonth, type MonthCost } from '../../services/cost-report/src/cost-model';
-import { DEPLOYMENT_PROFILES, type DeploymentProfile } from '../../services/cost-report/src/deployment-profiles';
+import { AWS_TARGET_TRACKING, type DeploymentProfile } from '../../services/cost-report/src/deployment-profiles';
 import { BYTES_PER_GB, type AlbHour, type MonthUsage } from '../../services/cost-report/src/month-usage';
 import { PRICE_CATALOG, type RegionPrices, type SourcedPrice } from '../../services/cost-report/src/price-catalog';
 
 const GB = BYTES_PER_GB;
 const hours = 720; // 30 days
+
+/**
+ * Fixed shapes for hand-worked arithmetic (the live ones follow lib/config and would move these
+ * sums with every config change): 1 vCPU / 2 GB ARM, 2 AZs, 2 NAT gateways, Redis m6g.large × 2,
+ * Atlas M10, 12 alarms, all on-demand.
+ */
+const PROD_SHAPE: DeploymentProfile = {
+  env: 'prod',
+  region: 'ap-south-1',
+  task: { cpuVcpu: 1, memoryGb: 2, arch: 'arm64' },
+  scaling: { targetCallsPerTask: 25, maxCallsPerTask: 32, minTasks: 2, maxTasks: 6, scaleOutCooldownS: 300, scaleInCooldownS: 600, ...AWS_TARGET_TRACKING },
+  capacityProviders: { onDemandBaseTasks: 2, onDemandWeight: 1, spotWeight: 0 },
+  redis: { nodeType: 'cache.m6g.large', nodeCount: 2 },
+  availabilityZones: 2,
+  natGateways: 2,
+  atlasTier: 'M10',
+  providerLimits: { 'deepgram-stt': 20, 'elevenlabs-tts': 10, 'deepgram-tts': 100, 'openai-llm': 50 },
+  primaryTts: 'elevenlabs-tts',
+  budgetUsd: 80_000,
+  observability: { customMetrics: 25, alarms: 12, dashboards: 1 },
+  secrets: 6,
+  defaultPeakCalls: 100,
+  defaultProfile: 'ecommerce',
+};
+const DEV_SHAPE: DeploymentProfile = {
+  ...PROD_SHAPE,
+  env: 'dev',
+  task: { cpuVcpu: 0.5, memoryGb: 1, arch: 'arm64' },
+  capacityProviders: { onDemandBaseTasks: 0, onDemandWeight: 0, spotWeight: 1 },
+  redis: { nodeType: 'cache.t4g.micro', nodeCount: 1 },
+  natGateways: 1,
+  atlasTier: null,
+  observability: { customMetrics: 25, alarms: 6, dashboards: 1 },
+};
 
 function albHours(h: AlbHour): AlbHour[] {
   return new Array<AlbHour>(hours).fill(h);
@@ -14,6 +48,7 @@ function usage(overrides: Partial<MonthUsage>): MonthUsage {
   return {
     hours,
     taskHours: 0,
+    spotTaskHours: 0,
     taskLaunches: 0,
     calls: 0,
     callMinutes: 0,
@@ -55,7 +90,7 @@ describe('ALB LCUs', () => {
 
 describe('a hand-computed month', () => {
   it('prod shape, us-east-1, ARM on-demand, plan API rates', () => {
-    const deployment: DeploymentProfile = { ...DEPLOYMENT_PROFILES.prod, region: 'us-east-1' };
+    const deployment: DeploymentProfile = { ...PROD_SHAPE, region: 'us-east-1' };
     const cost = priceMonth(
       usage({
         taskHours: 2880, // 4 tasks all month
@@ -100,13 +135,14 @@ describe('a hand-computed month', () => {
 
   it('dev shape, us-east-1, x86 all on Spot, no Atlas, one NAT, free data-transfer tier not exceeded', () => {
     const deployment: DeploymentProfile = {
-      ...DEPLOYMENT_PROFILES.dev,
+      ...DEV_SHAPE,
       region: 'us-east-1',
       task: { cpuVcpu: 0.5, memoryGb: 1, arch: 'x86_64' },
     };
     const cost = priceMonth(
       usage({
         taskHours: 720,
+        spotTaskHours: 720,
         // 6,000 active connections = 2 LCU, the highest dimension.
         albHourly: albHours({ newConnections: 0, activeConnections: 6000, processedBytes: 0.1 * GB, ruleEvaluations: 0 }),
         internetOutBytes: 80 * GB,
@@ -141,10 +177,11 @@ describe('a hand-computed month', () => {
         tts: { basis: 'ttsCharacters', perThousandChars: fixture(0.03, '1,000 characters') },
       },
     };
-    const deployment: DeploymentProfile = { ...DEPLOYMENT_PROFILES.prod, spotShare: 0.5 };
+    const deployment = PROD_SHAPE;
     const cost = priceMonth(
       usage({
         taskHours: 1000,
+        spotTaskHours: 500,
         internetOutBytes: 1100 * GB,
         natProcessedBytes: 200 * GB,
         callMinutes: 10_000,
@@ -169,7 +206,7 @@ describe('a hand-computed month', () => {
   });
 
   it('refuses a Redis node type it has no price for', () => {
-    const deployment: DeploymentProfile = { ...DEPLOYMENT_PROFILES.prod, redis: { nodeType: 'cache.r7g.xlarge', nodeCount: 2 } };
+    const deployment: DeploymentProfile = { ...PROD_SHAPE, redis: { nodeType: 'cache.r7g.xlarge', nodeCount: 2 } };
     expect(() => priceMonth(usage({}), deployment, PRICE_CATALOG['us-east-1'])).toThrow(/no ElastiCache price for cache.r7g.xlarge/);
   });
 });

@@ -3,6 +3,7 @@ import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/cl
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { prodConfig } from '../../lib/config/environments/prod';
 import { createHandler, type HandlerDeps } from '../../services/cost-report/src/handler';
 import { reportPeriod } from '../../services/cost-report/src/report-period';
 
@@ -13,16 +14,11 @@ const s3 = mockClient(S3Client);
 const ENV = {
   ENVIRONMENT: 'prod',
   REPORT_BUCKET: 'reports-bucket',
-  BUDGET_USD: '80000',
   CLUSTER_NAME: 'calling-agent-prod',
   SERVICE_NAME: 'voice',
   REDIS_REPLICATION_GROUP_ID: 'ca-prod-redis',
   LOAD_BALANCER_FULL_NAME: 'app/ca-prod/0123456789abcdef',
   NAT_GATEWAY_IDS: 'nat-a,nat-b',
-  REGION: 'ap-south-1',
-  TASK_CPU: '1024',
-  TASK_MEMORY_MIB: '2048',
-  TASK_ARCH: 'ARM64',
 };
 
 // October 2026: 31 days = 744 hours.
@@ -78,9 +74,11 @@ describe('cost-report Lambda', () => {
       callMinutes: number;
       monthlyApiUsd: number;
       taskHours: number;
+      spotTaskHours: number;
       totalMonthlyUsd: number;
+      budgetUsd: number;
       lines: Array<{ service: string; item: string; quantity: number }>;
-      bindingConstraint: { name: string };
+      bindingConstraint: { name: string; exceeded: boolean };
     };
     expect(json.callMinutes).toBeCloseTo(744 * 100 * 60, 3); // 4,464,000
     expect(json.monthlyApiUsd).toBeCloseTo(744 * 100 * 60 * 0.03, 3); // $30 per 1,000 minutes
@@ -89,7 +87,14 @@ describe('cost-report Lambda', () => {
     expect(json.lines.find((l) => l.service === 'ElastiCache')?.quantity).toBe(2 * 744);
     // NAT GB processed measured: (3e9 + 1e9) bytes per hour.
     expect(json.lines.find((l) => l.item.startsWith('GB processed'))?.quantity).toBeCloseTo((744 * 4e9) / 1024 ** 3, 6);
-    expect(json.bindingConstraint.name).toBe('deepgram-stt');
+    // The shape comes from lib/config: prod runs 2 base tasks on FARGATE and the rest 1:1 with
+    // Spot, so 4 tasks = 1 on Spot; prod has 3 NAT gateways; 1 vCPU / 2 GB tasks.
+    expect(json.spotTaskHours).toBeCloseTo(744 * 1, 6);
+    expect(json.lines.find((l) => l.service === 'NAT gateway' && l.item === 'gateway-hours')?.quantity).toBe(prodConfig.natGateways * 744);
+    expect(json.lines.find((l) => l.item.includes('vCPU-hours (on-demand)'))?.quantity).toBeCloseTo(744 * 3 * (prodConfig.voice.cpu / 1024), 6);
+    // 100 calls around the clock (~$135k) exceed prod's $80k budget, infrastructure + APIs.
+    expect(json.budgetUsd).toBe(prodConfig.budget.monthlyUsd);
+    expect(json.bindingConstraint).toMatchObject({ name: 'budget', exceeded: true });
     expect(bodies.find((b) => b.key?.endsWith('.md'))!.body).toContain('xychart-beta');
 
     expect(cw).toHaveReceivedCommandWith(PutMetricDataCommand, {

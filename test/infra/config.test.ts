@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { devConfig } from '../../lib/config/environments/dev';
 import { prodConfig } from '../../lib/config/environments/prod';
 import { stagingConfig } from '../../lib/config/environments/staging';
@@ -7,6 +10,8 @@ import {
   loadEnvironmentConfig,
   validateEnvironmentConfig,
 } from '../../lib/config/load-environment-config';
+import { CLOUDWATCH_LOG_RETENTION_DAYS } from '../../lib/config/log-retention';
+import { cdkRetentionDays } from '../../lib/shared/log-retention';
 
 function withChanges(base: EnvironmentConfig, change: (draft: EnvironmentConfig) => void): unknown {
   const draft = structuredClone(base);
@@ -90,6 +95,7 @@ describe('config validation at synth time', () => {
       c.voice.fargateSpotWeight = 0;
     }), /fargateSpotWeight must be > 0/],
     ['an unknown key', { ...prodConfig, surprise: true }, /Unrecognized key/],
+    ['a log retention CloudWatch does not offer', withChanges(prodConfig, (c) => Object.assign(c.voice, { logRetentionDays: 8 })), /voice\.logRetentionDays: log retention must be one of/],
   ];
 
   it.each(cases)('rejects %s', (_label, candidate, message) => {
@@ -99,5 +105,25 @@ describe('config validation at synth time', () => {
 
   it('accepts plain HTTP in dev', () => {
     expect(validateEnvironmentConfig(devConfig).domain.certificateArn).toBeUndefined();
+  });
+});
+
+describe('environment files are pure data', () => {
+  it('nothing in lib/config imports aws-cdk-lib or constructs (the cost-report Lambda bundles it)', () => {
+    const dir = path.resolve(__dirname, '../../lib/config');
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(files).toEqual(expect.arrayContaining(['environment-config.ts', path.join('environments', 'prod.ts')]));
+    for (const file of files) {
+      expect({ file, source: readFileSync(path.join(dir, file), 'utf8') }).not.toEqual(
+        expect.objectContaining({ source: expect.stringMatching(/from '(aws-cdk-lib|constructs)[/']/) }),
+      );
+    }
+  });
+
+  it('log retention days are exactly the finite RetentionDays members, and map onto them', () => {
+    const finite = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number' && v !== RetentionDays.INFINITE);
+    expect([...CLOUDWATCH_LOG_RETENTION_DAYS].sort((a, b) => a - b)).toEqual([...finite].sort((a, b) => a - b));
+    for (const days of CLOUDWATCH_LOG_RETENTION_DAYS) expect(cdkRetentionDays(days)).toBe(days);
+    expect(cdkRetentionDays(prodConfig.voice.logRetentionDays)).toBe(RetentionDays.THREE_MONTHS);
   });
 });

@@ -1,4 +1,3 @@
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { EnvironmentConfig } from '../environment-config';
 
 /**
@@ -28,7 +27,7 @@ export const devConfig: EnvironmentConfig = {
     stopTimeoutSec: 120,
     drainDeadlineSec: 110,
     metricsIntervalSec: 60,
-    logRetentionDays: RetentionDays.ONE_WEEK,
+    logRetentionDays: 7,
   },
   providerLimits: { deepgramStt: 5, elevenlabsTts: 2, deepgramTts: 5, openaiLlm: 10 },
   redis: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.t4g.micro', replicas: 0, multiAz: false },
@@ -51,6 +50,8 @@ export const devConfig: EnvironmentConfig = {
     redisMemoryPercent: 90,
     lambdaErrorsPer5Min: 10,
   },
-  budget: { monthlyUsd: 150 },
+  // Infrastructure + provider APIs (EstimatedMonthlyCost): a month of business-hours use at a
+  // 2-call peak is ~$1.1k, ~$100 of it infrastructure (npm run cost -- --env dev).
+  budget: { monthlyUsd: 1_500 },
   retainData: false,
 };

@@ -38,6 +38,8 @@ export interface SimulationResult {
   readonly minutes: number;
   /** Billed task-hours (starting, in service and draining tasks). */
   readonly taskHours: number;
+  /** Minutes of the month spent at each billed task count (index = tasks): prices the Spot mix. */
+  readonly taskMinutesByCount: readonly number[];
   readonly peakTasks: number;
   readonly taskLaunches: number;
   readonly callMinutes: number;
@@ -68,6 +70,7 @@ export function validatePolicy(p: ScalingPolicy): void {
 
 interface DayStats {
   taskMinutes: number;
+  taskMinutesByCount: number[];
   peakTasks: number;
   launches: number;
   callMinutes: number;
@@ -120,7 +123,7 @@ export function simulateAutoscaling(dayDemand: readonly number[], policy: Scalin
     ]);
 
   const runDay = (dayStart: number): DayStats => {
-    const st: DayStats = { taskMinutes: 0, peakTasks: 0, launches: 0, callMinutes: 0, peakDemand: 0, minutesAtRisk: 0, callMinutesAtRisk: 0, hourly: [] };
+    const st: DayStats = { taskMinutes: 0, taskMinutesByCount: [], peakTasks: 0, launches: 0, callMinutes: 0, peakDemand: 0, minutesAtRisk: 0, callMinutesAtRisk: 0, hourly: [] };
     let hourDemand = 0;
     let hourTasks = 0;
     for (let i = 0; i < MINUTES_PER_DAY; i++) {
@@ -139,6 +142,7 @@ export function simulateAutoscaling(dayDemand: readonly number[], policy: Scalin
 
       const billed = inService + pendingReadyAt.length + drainingStopAt.length;
       st.taskMinutes += billed;
+      st.taskMinutesByCount[billed] = (st.taskMinutesByCount[billed] ?? 0) + 1;
       if (billed > st.peakTasks) st.peakTasks = billed;
       st.callMinutes += demand;
       if (demand > st.peakDemand) st.peakDemand = demand;
@@ -211,6 +215,7 @@ export function simulateAutoscaling(dayDemand: readonly number[], policy: Scalin
     days,
     minutes: days * MINUTES_PER_DAY,
     taskHours: total((s) => s.taskMinutes) / 60,
+    taskMinutesByCount: sumByIndex(month.map((s) => s.taskMinutesByCount)),
     peakTasks: Math.max(...month.map((s) => s.peakTasks)),
     taskLaunches: total((s) => s.launches),
     callMinutes: total((s) => s.callMinutes),
@@ -221,6 +226,12 @@ export function simulateAutoscaling(dayDemand: readonly number[], policy: Scalin
     fixedTaskHours: fixedTasks * days * 24,
     hourly: month.flatMap((s) => s.hourly),
   };
+}
+
+function sumByIndex(rows: readonly number[][]): number[] {
+  const sums: number[] = [];
+  for (const row of rows) row.forEach((v, i) => (sums[i] = (sums[i] ?? 0) + (v ?? 0)));
+  return Array.from(sums, (v) => v ?? 0);
 }
 
 function clamp(v: number, lo: number, hi: number): number {

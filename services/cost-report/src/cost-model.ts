@@ -60,8 +60,8 @@ export function priceMonth(usage: MonthUsage, deployment: DeploymentProfile, pri
   const arm = deployment.task.arch === 'arm64';
   const vcpuPrice = arm ? f.armVcpuHour : f.x86VcpuHour;
   const gbPrice = arm ? f.armGbHour : f.x86GbHour;
-  const onDemandHours = usage.taskHours * (1 - deployment.spotShare);
-  const spotHours = usage.taskHours * deployment.spotShare;
+  const spotHours = Math.min(usage.spotTaskHours, usage.taskHours);
+  const onDemandHours = usage.taskHours - spotHours;
   const archLabel = arm ? 'ARM64' : 'x86_64';
   if (onDemandHours > 0) {
     add('infra', 'Fargate', `${archLabel} vCPU-hours (on-demand)`, onDemandHours * deployment.task.cpuVcpu, vcpuPrice);

@@ -1,43 +1,45 @@
+import { ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from '../../../lib/config/environment-config';
+import { loadEnvironmentConfig } from '../../../lib/config/load-environment-config';
 import type { ProviderResource } from '../../shared/src/metrics-contract';
 import type { ScalingPolicy } from './autoscaling-simulator';
-import type { RegionName } from './price-catalog';
+import { isRegionName, type RegionName } from './price-catalog';
 
 /**
  * The deployment shape the cost model prices, per environment.
  *
- * DUPLICATE BY DESIGN, TO BE UNIFIED: the CDK settings live in lib/config/ (written in parallel);
- * this service must not import from lib/. Keep these numbers equal to lib/config until both read
- * one shared module.
+ * Every fact the CDK app deploys comes from lib/config/environments/<env>.ts, the same validated
+ * object the stacks are built from: task size and architecture, the scaling policy, calls per
+ * task, the FARGATE / FARGATE_SPOT mix, Redis node type and count, NAT gateways, AZs, provider
+ * limits and the budget. lib/config is pure data + zod, so importing it keeps aws-cdk-lib out of
+ * the cost-report Lambda bundle (test/cost-report/bundle.test.ts checks it).
  *
- * Choices:
- *  - prod task 1 vCPU / 2 GB ARM64: the voice service is one Node.js event loop, so a second vCPU
- *    buys little; the plan measures ~3 % of a vCPU per call, i.e. 25 calls ≈ 75 % of one vCPU, and
- *    ~33 calls saturate it (maxCallsPerTask 32). Memory: the plan's 800 MB base + ~1 MB per call
- *    fits 1 GB; 2 GB leaves room for audio buffers and the TTS cache. ARM is ~20 % cheaper
- *    per vCPU-hour (Fargate list prices) and Node runs natively on it.
- *  - Scaling follows the plan: 25 calls per task, min 2, max 6, scale-out cooldown 300 s,
- *    scale-in 600 s.
- *  - prod Spot share 0: a Spot reclaim gives 2 minutes' warning while calls last up to 60 min;
- *    at 100 calls (4 tasks) Spot would save ~$50/month against ~$65k of API spend, not worth dropped calls.
- *    dev and staging run on Spot only.
- *  - prod Redis cache.m6g.large × 2 (primary + replica, multi-AZ), as in the plan; the load
- *    (slot leases, sessions, transcript streams) would fit cache.t4g.small × 2 for ~$170/month less.
- *  - Provider limits are the plan's (Deepgram pay-as-you-go 20 streams, ElevenLabs Creator 10,
- *    Deepgram TTS 100, OpenAI 50): configurable defaults, raise them with the provider plan.
- *  - Budget covers infrastructure + provider APIs per month (what EstimatedMonthlyCost publishes).
+ * What stays here is what lib/config does not hold: the Atlas tier (Atlas is not deployed by the
+ * CDK app), which TTS carries the load, the CloudWatch/Secrets Manager counts, the default
+ * demand for `npm run cost`, and how AWS target tracking behaves (AWS_TARGET_TRACKING).
  */
-export type EnvName = 'dev' | 'staging' | 'prod';
-export const ENV_NAMES: readonly EnvName[] = ['dev', 'staging', 'prod'];
+export type EnvName = EnvironmentName;
+export const ENV_NAMES: readonly EnvName[] = ENVIRONMENT_NAMES;
 
 export type TaskArch = 'arm64' | 'x86_64';
+
+/**
+ * The ECS capacity provider strategy (lib/voice/voice-service.ts `capacityProviderStrategies`):
+ * the first `onDemandBaseTasks` tasks run on FARGATE, every task above that is split between
+ * FARGATE and FARGATE_SPOT in the ratio of the weights.
+ */
+export interface CapacityProviderMix {
+  readonly onDemandBaseTasks: number;
+  readonly onDemandWeight: number;
+  readonly spotWeight: number;
+}
 
 export interface DeploymentProfile {
   readonly env: EnvName;
   readonly region: RegionName;
   readonly task: { readonly cpuVcpu: number; readonly memoryGb: number; readonly arch: TaskArch };
   readonly scaling: ScalingPolicy;
-  /** Share of task-hours on Fargate Spot (0..1). */
-  readonly spotShare: number;
+  /** How running tasks split between on-demand and Spot; see `spotTasks`. */
+  readonly capacityProviders: CapacityProviderMix;
   readonly redis: { readonly nodeType: string; readonly nodeCount: number };
   readonly availabilityZones: number;
   readonly natGateways: number;
@@ -46,6 +48,7 @@ export interface DeploymentProfile {
   readonly providerLimits: Readonly<Record<ProviderResource, number>>;
   /** Which TTS provider carries the load (the other is the fallback). */
   readonly primaryTts: 'elevenlabs-tts' | 'deepgram-tts';
+  /** Monthly budget for infrastructure + provider APIs (what EstimatedMonthlyCost measures). */
   readonly budgetUsd: number;
   readonly observability: {
     /** Custom metric streams (name × dimension values) the services publish. */
@@ -60,90 +63,90 @@ export interface DeploymentProfile {
   readonly defaultProfile: string;
 }
 
-const PLAN_PROVIDER_LIMITS: Readonly<Record<ProviderResource, number>> = {
-  'deepgram-stt': 20,
-  'elevenlabs-tts': 10,
-  'deepgram-tts': 100,
-  'openai-llm': 50,
-};
+/**
+ * Expected Spot tasks among `tasks` running ones (fractional: the expectation of ECS's placement
+ * by weight):
+ *
+ *   spot(N) = max(0, N − base) × spotWeight ÷ (onDemandWeight + spotWeight)
+ *
+ * The month's Spot share is Σ spot(N) over the month's task-minutes ÷ task-minutes, so it grows
+ * with load: prod (base 2, weights 1:1) runs 0 % Spot at 2 tasks and 33 % at 6.
+ */
+export function spotTasks(tasks: number, mix: CapacityProviderMix): number {
+  const weights = mix.onDemandWeight + mix.spotWeight;
+  if (weights <= 0) return 0;
+  return (Math.max(0, tasks - mix.onDemandBaseTasks) * mix.spotWeight) / weights;
+}
 
-const PLAN_SCALING: ScalingPolicy = {
-  targetCallsPerTask: 25,
-  maxCallsPerTask: 32,
-  minTasks: 2,
-  maxTasks: 6,
-  scaleOutCooldownS: 300,
-  scaleInCooldownS: 600,
+/**
+ * How AWS behaves, not what we configure: Application Auto Scaling's generated alarms fire after
+ * 3 one-minute datapoints above the target and 15 below 90 % of it ([U] observed defaults, not a
+ * contract); a Fargate ARM task needs ~120 s (image pull, start, health check) before the ALB
+ * sends it calls; a task told to go keeps running (scale-in protection) until its calls end,
+ * about one call length.
+ */
+export const AWS_TARGET_TRACKING = {
   metricPeriodS: 60,
-  // Fargate ARM task: image pull + start + health check before the ALB sends it calls.
   taskStartDelayS: 120,
-  // Application Auto Scaling's generated alarms: high after 3 one-minute datapoints above the
-  // target, low after 15 datapoints below 90 % of it ([U] observed defaults, not a contract).
   scaleOutEvaluationPeriods: 3,
   scaleInEvaluationPeriods: 15,
   scaleInThresholdRatio: 0.9,
-  // A task told to go keeps running (scale-in protection) until its calls end: ~ one call length.
   scaleInDrainS: 180,
+} as const;
+
+/** The facts only the cost model needs; lib/config does not hold them. */
+type CostOnlyFacts = Pick<DeploymentProfile, 'atlasTier' | 'primaryTts' | 'observability' | 'secrets' | 'defaultPeakCalls' | 'defaultProfile'>;
+
+// 16 alarms in lib/observability/service-alarms.ts + 2 from target tracking; 6 secrets in
+// lib/data (4 provider/database keys, the stream-signing key, the Redis AUTH token).
+// test/infra/cost-profile.test.ts checks both counts against the synthesized templates.
+const OBSERVABILITY = { customMetrics: 25, alarms: 18, dashboards: 1 } as const;
+const SECRETS = 6;
+
+const COST_ONLY: Readonly<Record<EnvName, CostOnlyFacts>> = {
+  dev: { atlasTier: null, primaryTts: 'elevenlabs-tts', observability: OBSERVABILITY, secrets: SECRETS, defaultPeakCalls: 2, defaultProfile: 'business-hours' },
+  staging: { atlasTier: 'M10', primaryTts: 'elevenlabs-tts', observability: OBSERVABILITY, secrets: SECRETS, defaultPeakCalls: 10, defaultProfile: 'business-hours' },
+  prod: { atlasTier: 'M10', primaryTts: 'elevenlabs-tts', observability: OBSERVABILITY, secrets: SECRETS, defaultPeakCalls: 100, defaultProfile: 'ecommerce' },
 };
 
-const OBSERVABILITY = { customMetrics: 25, alarms: 12, dashboards: 1 } as const;
-
-export const DEPLOYMENT_PROFILES: Readonly<Record<EnvName, DeploymentProfile>> = {
-  dev: {
-    env: 'dev',
-    region: 'ap-south-1',
-    task: { cpuVcpu: 0.5, memoryGb: 1, arch: 'arm64' },
-    scaling: { ...PLAN_SCALING, minTasks: 1, maxTasks: 2, maxCallsPerTask: 16 },
-    spotShare: 1,
-    redis: { nodeType: 'cache.t4g.micro', nodeCount: 1 },
-    availabilityZones: 2,
-    natGateways: 1,
-    atlasTier: null,
-    providerLimits: PLAN_PROVIDER_LIMITS,
-    primaryTts: 'elevenlabs-tts',
-    budgetUsd: 500,
-    observability: { ...OBSERVABILITY, alarms: 6 },
-    secrets: 6,
-    defaultPeakCalls: 2,
-    defaultProfile: 'business-hours',
-  },
-  staging: {
-    env: 'staging',
-    region: 'ap-south-1',
-    task: { cpuVcpu: 1, memoryGb: 2, arch: 'arm64' },
-    scaling: { ...PLAN_SCALING, minTasks: 1, maxTasks: 3 },
-    spotShare: 1,
-    redis: { nodeType: 'cache.t4g.small', nodeCount: 2 },
-    availabilityZones: 2,
-    natGateways: 1,
-    atlasTier: 'M10',
-    providerLimits: PLAN_PROVIDER_LIMITS,
-    primaryTts: 'elevenlabs-tts',
-    budgetUsd: 3_000,
-    observability: OBSERVABILITY,
-    secrets: 6,
-    defaultPeakCalls: 10,
-    defaultProfile: 'business-hours',
-  },
-  prod: {
-    env: 'prod',
-    region: 'ap-south-1',
-    task: { cpuVcpu: 1, memoryGb: 2, arch: 'arm64' },
-    scaling: PLAN_SCALING,
-    spotShare: 0,
-    redis: { nodeType: 'cache.m6g.large', nodeCount: 2 },
-    availabilityZones: 2,
-    natGateways: 2,
-    atlasTier: 'M10',
-    providerLimits: PLAN_PROVIDER_LIMITS,
-    primaryTts: 'elevenlabs-tts',
-    budgetUsd: 80_000,
-    observability: OBSERVABILITY,
-    secrets: 6,
-    defaultPeakCalls: 100,
-    defaultProfile: 'ecommerce',
-  },
-};
+/** The profile the cost model prices for one validated environment config. */
+export function deploymentProfileFromConfig(config: EnvironmentConfig): DeploymentProfile {
+  if (!isRegionName(config.region)) {
+    throw new Error(`no price catalog for ${config.name}'s region ${config.region}`);
+  }
+  const { voice, redis, providerLimits } = config;
+  return {
+    env: config.name,
+    region: config.region,
+    task: { cpuVcpu: voice.cpu / 1024, memoryGb: voice.memoryMiB / 1024, arch: voice.architecture === 'ARM64' ? 'arm64' : 'x86_64' },
+    scaling: {
+      targetCallsPerTask: voice.targetCallsPerTask,
+      maxCallsPerTask: voice.maxCallsPerTask,
+      minTasks: voice.minTasks,
+      maxTasks: voice.maxTasks,
+      scaleOutCooldownS: voice.scaleOutCooldownSec,
+      scaleInCooldownS: voice.scaleInCooldownSec,
+      ...AWS_TARGET_TRACKING,
+    },
+    capacityProviders: {
+      onDemandBaseTasks: voice.fargateBaseTasks,
+      onDemandWeight: voice.fargateWeight,
+      spotWeight: voice.fargateSpotWeight,
+    },
+    // ElastiCache bills the primary and every replica.
+    redis: { nodeType: redis.nodeType, nodeCount: 1 + redis.replicas },
+    availabilityZones: config.availabilityZones.length,
+    natGateways: config.natGateways,
+    providerLimits: {
+      'deepgram-stt': providerLimits.deepgramStt,
+      'elevenlabs-tts': providerLimits.elevenlabsTts,
+      'deepgram-tts': providerLimits.deepgramTts,
+      'openai-llm': providerLimits.openaiLlm,
+    },
+    budgetUsd: config.budget.monthlyUsd,
+    ...COST_ONLY[config.name],
+  };
+}
 
 export function isEnvName(value: string): value is EnvName {
   return (ENV_NAMES as readonly string[]).includes(value);
@@ -151,5 +154,11 @@ export function isEnvName(value: string): value is EnvName {
 
 export function deploymentProfile(env: string): DeploymentProfile {
   if (!isEnvName(env)) throw new Error(`unknown environment ${env}; known: ${ENV_NAMES.join(', ')}`);
-  return DEPLOYMENT_PROFILES[env];
+  return deploymentProfileFromConfig(loadEnvironmentConfig(env));
 }
+
+export const DEPLOYMENT_PROFILES: Readonly<Record<EnvName, DeploymentProfile>> = {
+  dev: deploymentProfile('dev'),
+  staging: deploymentProfile('staging'),
+  prod: deploymentProfile('prod'),
+};

@@ -50,17 +50,13 @@ async function describeRedis(elasticache: ElastiCacheClient, id: string): Promis
   return { nodeType: group.CacheNodeType, nodeCount };
 }
 
-/** The environment's deployment profile with what the Lambda knows for certain about this one. */
+/**
+ * The environment's profile from the bundled lib/config (task size, Spot mix, NAT gateways,
+ * budget...), with the Redis group as ElastiCache describes it: a node type or replica changed
+ * outside the stacks is billed, so the report prices what runs.
+ */
 function deploymentFor(config: LambdaConfig, redis: { nodeType: string; nodeCount: number }): DeploymentProfile {
-  const base = deploymentProfile(config.environment);
-  return {
-    ...base,
-    region: config.region,
-    task: { cpuVcpu: config.taskCpuUnits / 1024, memoryGb: config.taskMemoryMib / 1024, arch: config.taskArch },
-    redis,
-    natGateways: config.natGatewayIds.length,
-    budgetUsd: config.budgetUsd,
-  };
+  return { ...deploymentProfile(config.environment), redis };
 }
 
 export function createHandler(deps: () => HandlerDeps): (event?: unknown) => Promise<CostReportResult> {
@@ -76,7 +72,7 @@ export function createHandler(deps: () => HandlerDeps): (event?: unknown) => Pro
       describeRedis(d.elasticache, config.redisReplicationGroupId),
     ]);
     const deployment = deploymentFor(config, redis);
-    const prices = regionPrices(config.region);
+    const prices = regionPrices(deployment.region);
     const observed = usageFromMetrics(metrics, period, deployment, DEFAULT_CALL_ASSUMPTIONS);
     const report = reportFromObserved(observed, period, deployment, prices, DEFAULT_CALL_ASSUMPTIONS);
 

@@ -13,8 +13,10 @@ export interface AlbHour {
 
 export interface MonthUsage {
   readonly hours: number;
-  /** Billed Fargate task-hours. */
+  /** Billed Fargate task-hours (on-demand + Spot). */
   readonly taskHours: number;
+  /** The part of taskHours on FARGATE_SPOT (deployment-profiles.ts `spotTasks`). */
+  readonly spotTaskHours: number;
   readonly taskLaunches: number;
   readonly calls: number;
   readonly callMinutes: number;

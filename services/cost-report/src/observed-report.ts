@@ -56,6 +56,7 @@ export function reportFromObserved(observed: ObservedMonth, period: ReportPeriod
     callMinutes: usage.callMinutes,
     peakDemandCalls: observed.peakConcurrentCalls,
     taskHours: usage.taskHours,
+    spotTaskHours: usage.spotTaskHours,
     peakTasks: Math.max(0, ...observed.hourly.map((h) => Math.ceil(h.tasks))),
     fixedTaskHours: null,
     autoscalingSavingsShare: null,

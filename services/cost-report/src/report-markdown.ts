@@ -14,12 +14,14 @@ export function reportMarkdown(r: CostReport, options: { mermaid: boolean } = { 
   out.push('|---|---|');
   out.push(`| Infrastructure / month | ${usd(r.monthlyInfraUsd)} |`);
   out.push(`| Provider APIs / month | ${usd(r.monthlyApiUsd)} |`);
-  out.push(`| **Total / month** | **${usd(r.totalMonthlyUsd)}** (budget ${usd(r.budgetUsd)}) |`);
+  out.push(`| **Total / month** | **${usd(r.totalMonthlyUsd)}** (budget ${usd(r.budgetUsd)}, infrastructure + APIs) |`);
   out.push(`| Per call | ${usd(r.perCallUsd)} |`);
   out.push(`| Per minute | ${usd(r.perMinuteUsd)} |`);
   out.push(`| Calls / call-minutes | ${Math.round(r.calls).toLocaleString('en-US')} / ${Math.round(r.callMinutes).toLocaleString('en-US')} |`);
   out.push(`| Peak concurrent calls | ${round(r.peakDemandCalls, 1)} |`);
   out.push(`| Task-hours (peak tasks) | ${round(r.taskHours, 1)} (${r.peakTasks}) |`);
+  const spotShare = r.taskHours > 0 ? r.spotTaskHours / r.taskHours : 0;
+  out.push(`| Of which on Fargate Spot | ${round(r.spotTaskHours, 1)} task-hours (${round(spotShare * 100, 1)} %) |`);
   if (r.fixedTaskHours !== null && r.autoscalingSavingsShare !== null) {
     out.push(`| vs fixed capacity for the peak | ${round(r.fixedTaskHours, 1)} task-hours: autoscaling saves ${round(r.autoscalingSavingsShare * 100, 1)} % |`);
   }

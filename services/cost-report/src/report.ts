@@ -24,6 +24,8 @@ export interface CostReport {
   readonly callMinutes: number;
   readonly peakDemandCalls: number;
   readonly taskHours: number;
+  /** The part of taskHours on FARGATE_SPOT (base + weights from lib/config). */
+  readonly spotTaskHours: number;
   readonly peakTasks: number;
   /** Task-hours if the peak's task count ran all month (null when not simulated). */
   readonly fixedTaskHours: number | null;
@@ -41,6 +43,7 @@ export interface ReportMeta {
   readonly env: string;
   readonly region: RegionName;
   readonly profile: string;
+  /** Monthly budget, infrastructure + provider APIs. */
   readonly budgetUsd: number;
   readonly assumptions: CallAssumptions;
   readonly periodLabel: string;
@@ -68,6 +71,7 @@ export function reportFromEstimate(e: Estimate, meta: ReportMeta): CostReport {
     callMinutes: e.usage.callMinutes,
     peakDemandCalls: sim.peakDemandCalls,
     taskHours: sim.taskHours,
+    spotTaskHours: e.usage.spotTaskHours,
     peakTasks: sim.peakTasks,
     fixedTaskHours: sim.fixedTaskHours,
     autoscalingSavingsShare: sim.fixedTaskHours > 0 ? 1 - sim.taskHours / sim.fixedTaskHours : null,

@@ -1,7 +1,7 @@
 import { callMinuteTraffic } from './audio-traffic';
 import type { CallAssumptions } from './call-assumptions';
 import type { RecordedMetrics } from './cloudwatch-metrics';
-import type { DeploymentProfile } from './deployment-profiles';
+import { spotTasks, type DeploymentProfile } from './deployment-profiles';
 import type { AlbHour, MonthUsage } from './month-usage';
 import type { ReportPeriod } from './report-period';
 import { callDrivenUsage, costReportMetricQueries } from './usage-from-simulation';
@@ -37,6 +37,7 @@ export function usageFromMetrics(m: RecordedMetrics, period: ReportPeriod, deplo
   const hourly: ObservedHour[] = [];
   const albHourly: AlbHour[] = [];
   let taskHours = 0;
+  let spotTaskHours = 0;
   let callMinutes = 0;
   let natProcessedBytes = 0;
   let internetOutBytes = 0;
@@ -47,6 +48,9 @@ export function usageFromMetrics(m: RecordedMetrics, period: ReportPeriod, deplo
     const concurrentCalls = (at(m.activeCallsAverage, t) ?? 0) * tasks;
     hourly.push({ hourStartMs: t, concurrentCalls, tasks });
     taskHours += tasks;
+    // From the hourly mean: exact while tasks stay at or above the on-demand base within the
+    // hour (spot() is linear there), which holds whenever base ≤ minTasks (every env today).
+    spotTaskHours += spotTasks(tasks, deployment.capacityProviders);
     callMinutes += concurrentCalls * 60;
     // Hourly means hide launches inside the hour: this is a lower bound (secrets API calls only).
     if (previousTasks !== undefined && tasks > previousTasks) taskLaunches += Math.ceil(tasks - previousTasks);
@@ -70,6 +74,7 @@ export function usageFromMetrics(m: RecordedMetrics, period: ReportPeriod, deplo
   const usage: MonthUsage = {
     hours: period.hours,
     taskHours,
+    spotTaskHours,
     taskLaunches,
     albHourly,
     ...fromCalls,
@@ -90,6 +95,7 @@ export function projectUsage(u: MonthUsage, factor: number): MonthUsage {
     ...u,
     hours: u.hours * factor,
     taskHours: u.taskHours * factor,
+    spotTaskHours: u.spotTaskHours * factor,
     taskLaunches: u.taskLaunches * factor,
     calls: u.calls * factor,
     callMinutes: u.callMinutes * factor,

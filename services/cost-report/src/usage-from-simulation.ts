@@ -1,7 +1,7 @@
 import { callMinuteTraffic } from './audio-traffic';
 import type { SimulationResult } from './autoscaling-simulator';
 import type { CallAssumptions } from './call-assumptions';
-import type { DeploymentProfile } from './deployment-profiles';
+import { spotTasks, type DeploymentProfile } from './deployment-profiles';
 import type { AlbHour, MonthUsage } from './month-usage';
 
 /** GetMetricData queries one cost-report run makes (ActiveCalls ×2, tasks, ALB ×4, NAT ×4 per gateway). */
@@ -31,6 +31,7 @@ export function usageFromSimulation(sim: SimulationResult, deployment: Deploymen
   return {
     hours: sim.days * 24,
     taskHours: sim.taskHours,
+    spotTaskHours: sim.taskMinutesByCount.reduce((sum, minutes, tasks) => sum + minutes * spotTasks(tasks, deployment.capacityProviders), 0) / 60,
     taskLaunches: sim.taskLaunches,
     albHourly,
     ...callDrivenUsage(sim.callMinutes, a),
