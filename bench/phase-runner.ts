@@ -77,6 +77,12 @@ async function fetchStats(baseUrl: string): Promise<ServiceStats | undefined> {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
+/**
+ * Extra V8 flags for the voice process, for A/B runs (the container runs with none). Tried:
+ * --max-semi-space-size=32 at 200 calls: late frames 15 vs 16, probe p99 28 vs 34 ms: noise.
+ */
+export const VOICE_RUNTIME_NODE_FLAGS: string[] = (process.env.BENCH_VOICE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+
 export async function startTarget(
   ctx: PhaseContext,
   target: TargetName,
@@ -93,7 +99,12 @@ export async function startTarget(
     target === 'voice'
       ? startChild({
           name: 'voice',
-          nodeFlags: [...(ctx.voice.kind === 'tsx' ? TS_LOADER_FLAGS : []), ...probeFlags, ...nodeFlags],
+          nodeFlags: [
+            ...(ctx.voice.kind === 'tsx' ? TS_LOADER_FLAGS : []),
+            ...VOICE_RUNTIME_NODE_FLAGS,
+            ...probeFlags,
+            ...nodeFlags,
+          ],
           args: [ctx.voice.entry],
           cpus: ctx.targetCpus,
           logFile: join(ctx.logDir, `voice-${tag}.log`),

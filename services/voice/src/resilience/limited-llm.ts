@@ -33,11 +33,20 @@ export class LimitedLlm implements LlmProvider {
     let iterator: AsyncIterator<string> | undefined;
     let attempt: AbortController | undefined;
     let timedOut: string | undefined;
+    // One timer per request, re-armed with refresh() per token (not a new timer per token).
     let timer: NodeJS.Timeout | undefined;
+    let timerMs = 0;
+    let timeoutText = '';
     const arm = (ms: number, what: string): void => {
+      timeoutText = what;
+      if (timer && timerMs === ms) {
+        timer.refresh();
+        return;
+      }
       clearTimeout(timer);
+      timerMs = ms;
       timer = setTimeout(() => {
-        timedOut = what;
+        timedOut = timeoutText;
         attempt?.abort();
       }, ms);
     };
