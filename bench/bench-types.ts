@@ -56,7 +56,7 @@ export interface PhaseResult {
   heapPerCallBytes: number | null;
   /** Latency of GET /health every 100 ms during the window: the event loop's delay seen from outside. */
   probeLatencyMs: Percentiles;
-  /** From /api/stats when the service exposes it (`eventLoopDelayP99Ms`); else null. */
+  /** From /api/stats `eventLoopDelayMs.p99` (since process start, so ramp included); else null. */
   eventLoopDelayP99Ms: number | null;
   /** From bench/loop-probe.ts preloaded into the target: event-loop delay and GC pauses over the window. */
   loopProbe: { delayP99Ms: number; delayMaxMs: number; gcPauseMaxMs: number; gcPauseTotalMs: number } | null;

@@ -60,6 +60,8 @@ const statsSchema = z
     memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number() }).optional(),
     eventLoopDelayP99Ms: z.number().optional(),
     eventLoop: z.object({ delayP99Ms: z.number() }).partial().optional(),
+    /** What the service exposes: monitorEventLoopDelay since start (so it includes the ramp). */
+    eventLoopDelayMs: z.object({ p99: z.number() }).partial().optional(),
   })
   .passthrough();
 type ServiceStats = z.infer<typeof statsSchema>;
@@ -338,7 +340,7 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       steadyHeapBytes: steadyHeap,
       heapPerCallBytes: idleHeap !== null && steadyHeap !== null ? perCall(steadyHeap, idleHeap, meanActiveCalls) : null,
       probeLatencyMs: { p50: round1(p.p50), p95: round1(p.p95), p99: round1(p.p99) },
-      eventLoopDelayP99Ms: endStats?.eventLoopDelayP99Ms ?? endStats?.eventLoop?.delayP99Ms ?? null,
+      eventLoopDelayP99Ms: endStats?.eventLoopDelayP99Ms ?? endStats?.eventLoop?.delayP99Ms ?? endStats?.eventLoopDelayMs?.p99 ?? null,
       loopProbe: loop ? { delayP99Ms: loop.delayP99Ms, delayMaxMs: loop.delayMaxMs, gcPauseMaxMs: loop.gcPauseMaxMs, gcPauseTotalMs: loop.gcPauseTotalMs } : null,
       overheadMs: endStats?.turns?.overheadMs
         ? { p50: endStats.turns.overheadMs.p50, p95: endStats.turns.overheadMs.p95, p99: endStats.turns.overheadMs.p99 }
