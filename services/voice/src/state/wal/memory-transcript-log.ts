@@ -6,9 +6,8 @@ import {
   type TranscriptEntry,
   type TranscriptLogStats,
 } from '../types';
+import { BatchFlusher } from './batch-flusher';
 import { defaultBatchPolicy, type BatchPolicy } from './batch-policy';
-import { CallBatches } from './call-batches';
-import { PendingLines } from './pending-lines';
 
 export interface MemoryTranscriptLogOptions {
   policy?: Partial<BatchPolicy>;
@@ -21,59 +20,31 @@ export interface MemoryTranscriptLogOptions {
  * batch per call, ≤ flushMs old); production uses the Redis log.
  */
 export class MemoryTranscriptLog implements RecoverableTranscriptLog {
-  private readonly policy: BatchPolicy;
-  private readonly logger: StateLogger;
-  private readonly batches: CallBatches<null>;
-  private readonly pending = new PendingLines();
+  private readonly flusher: BatchFlusher<null>;
   private readonly timer: NodeJS.Timeout;
-  private counters = { sinkWrites: 0, linesAppended: 0, droppedLines: 0, sinkFailures: 0 };
   private closed = false;
 
-  constructor(
-    private readonly sink: CallRecordSink,
-    options: MemoryTranscriptLogOptions = {},
-  ) {
-    this.policy = { ...defaultBatchPolicy, ...options.policy };
-    this.logger = options.logger ?? silentLogger;
-    this.batches = new CallBatches(this.policy);
-    this.timer = setInterval(() => this.pump(), this.policy.pollMs);
+  constructor(sink: CallRecordSink, options: MemoryTranscriptLogOptions = {}) {
+    const policy: BatchPolicy = { ...defaultBatchPolicy, ...options.policy };
+    this.flusher = new BatchFlusher<null>(sink, policy, options.logger ?? silentLogger);
+    this.timer = setInterval(() => this.flusher.pump(), policy.pollMs);
     this.timer.unref();
   }
 
   append(entry: TranscriptEntry): void {
     if (this.closed) throw new Error('transcript log is closed');
-    if (this.pending.size >= this.policy.maxBacklog) {
-      this.counters.droppedLines++;
-      if (this.counters.droppedLines === 1 || this.counters.droppedLines % 1000 === 0) {
-        this.logger.error({ droppedLines: this.counters.droppedLines }, 'transcript backlog full: dropping lines');
-      }
-      return;
-    }
     const now = Date.now();
-    if (!this.pending.add(entry, now)) return; // same seq appended twice
-    this.counters.linesAppended++;
-    this.batches.add(entry, null, now);
-    this.pump();
+    if (!this.flusher.admit(entry, now)) return;
+    this.flusher.batches.add(entry, null, now);
+    this.flusher.pump();
   }
 
-  async flushCall(callSid: string): Promise<void> {
-    this.batches.force(callSid);
-    this.pump();
-    try {
-      await this.pending.waitForCall(callSid, this.policy.flushTimeoutMs);
-    } finally {
-      this.batches.unforce(callSid);
-    }
+  flushCall(callSid: string): Promise<void> {
+    return this.flusher.flushCall(callSid);
   }
 
-  async flushAll(): Promise<void> {
-    this.batches.setForceAll(true);
-    this.pump();
-    try {
-      await this.pending.waitForAll(this.policy.flushTimeoutMs);
-    } finally {
-      this.batches.setForceAll(false);
-    }
+  flushAll(): Promise<void> {
+    return this.flusher.flushAll();
   }
 
   /** Nothing to take over: only this process ever wrote to this log. */
@@ -85,13 +56,7 @@ export class MemoryTranscriptLog implements RecoverableTranscriptLog {
   }
 
   stats(): TranscriptLogStats {
-    const { sinkWrites, linesAppended } = this.counters;
-    return {
-      ...this.counters,
-      pending: this.pending.size,
-      storeWritesPerLine: linesAppended === 0 ? 0 : sinkWrites / linesAppended,
-      oldestPendingAgeMs: this.pending.oldestAgeMs(Date.now()),
-    };
+    return this.flusher.stats();
   }
 
   async close(): Promise<void> {
@@ -102,27 +67,5 @@ export class MemoryTranscriptLog implements RecoverableTranscriptLog {
       this.closed = true;
       clearInterval(this.timer);
     }
-  }
-
-  private pump(): void {
-    const due = this.batches.takeDue(Date.now());
-    if (due.length === 0) return;
-    const batches = due.map(({ callSid, batch }) => ({ callSid, entries: batch.map((b) => b.entry) }));
-    this.counters.sinkWrites++;
-    this.sink.appendTranscripts(batches).then(
-      () => {
-        for (const b of batches) {
-          this.batches.succeeded(b.callSid);
-          this.pending.settle(b.entries);
-        }
-        this.pump();
-      },
-      (err: unknown) => {
-        this.counters.sinkFailures++;
-        for (const b of batches) this.batches.failed(b.callSid, Date.now());
-        const lines = batches.reduce((n, b) => n + b.entries.length, 0);
-        this.logger.warn({ calls: batches.length, lines, err: String(err) }, 'transcript write failed; will retry');
-      },
-    );
   }
 }

@@ -8,8 +8,7 @@ import {
   type TranscriptLogStats,
 } from '../types';
 import { defaultBatchPolicy, retryDelayMs, type BatchPolicy } from './batch-policy';
-import { CallBatches, type Buffered } from './call-batches';
-import { PendingLines } from './pending-lines';
+import { BatchFlusher } from './batch-flusher';
 import { ENTRY_FIELD, decodeReadReply, encodeEntry } from './stream-codec';
 import { drainStream } from './stream-takeover';
 import { isBusyGroupError, isNoGroupError, walKeys, type WalKeys } from './wal-keys';
@@ -46,11 +45,9 @@ export class RedisTranscriptLog implements RecoverableTranscriptLog {
   private readonly logger: StateLogger;
   private readonly streamTtlMs: number;
   private readonly heartbeatEveryMs: number;
-  private readonly batches: CallBatches<StreamRef>;
-  private readonly pending = new PendingLines();
+  private readonly flusher: BatchFlusher<StreamRef>;
   /** Lines in the sink whose XACK failed (Redis away); retried by the read loop. */
   private unacked: StreamRef[] = [];
-  private counters = { sinkWrites: 0, linesAppended: 0, droppedLines: 0, sinkFailures: 0 };
   private groupReady = false;
   private lastHeartbeatMs = 0;
   private stopped = false;
@@ -71,7 +68,10 @@ export class RedisTranscriptLog implements RecoverableTranscriptLog {
     this.logger = options.logger ?? silentLogger;
     this.streamTtlMs = options.streamTtlMs ?? DEFAULT_STREAM_TTL_MS;
     this.heartbeatEveryMs = options.heartbeatEveryMs ?? DEFAULT_HEARTBEAT_EVERY_MS;
-    this.batches = new CallBatches(this.policy);
+    this.flusher = new BatchFlusher<StreamRef>(sink, this.policy, this.logger, (refs) => {
+      this.unacked.push(...refs);
+      void this.retryAcks();
+    });
     this.loop = this.readLoop();
   }
 
@@ -86,36 +86,16 @@ export class RedisTranscriptLog implements RecoverableTranscriptLog {
 
   append(entry: TranscriptEntry): void {
     if (this.stopped) throw new Error('transcript log is closed');
-    if (this.pending.size >= this.policy.maxBacklog) {
-      this.counters.droppedLines++;
-      if (this.counters.droppedLines === 1 || this.counters.droppedLines % 1000 === 0) {
-        this.logger.error({ droppedLines: this.counters.droppedLines }, 'transcript backlog full: dropping lines');
-      }
-      return;
-    }
-    if (!this.pending.add(entry, Date.now())) return; // same seq appended twice
-    this.counters.linesAppended++;
+    if (!this.flusher.admit(entry, Date.now())) return;
     this.xadd(entry, 0);
   }
 
-  async flushCall(callSid: string): Promise<void> {
-    this.batches.force(callSid);
-    this.pump();
-    try {
-      await this.pending.waitForCall(callSid, this.policy.flushTimeoutMs);
-    } finally {
-      this.batches.unforce(callSid);
-    }
+  flushCall(callSid: string): Promise<void> {
+    return this.flusher.flushCall(callSid);
   }
 
-  async flushAll(): Promise<void> {
-    this.batches.setForceAll(true);
-    this.pump();
-    try {
-      await this.pending.waitForAll(this.policy.flushTimeoutMs);
-    } finally {
-      this.batches.setForceAll(false);
-    }
+  flushAll(): Promise<void> {
+    return this.flusher.flushAll();
   }
 
   drainTask(deadTaskId: string): Promise<number> {
@@ -128,12 +108,12 @@ export class RedisTranscriptLog implements RecoverableTranscriptLog {
         consumer: this.taskId,
         policy: this.policy,
         onWritten: (entries) => {
-          this.counters.sinkWrites++;
-          this.pending.settle(entries);
+          this.flusher.counters.sinkWrites++;
+          this.flusher.pending.settle(entries);
         },
         onWriteFailed: () => {
-          this.counters.sinkWrites++;
-          this.counters.sinkFailures++;
+          this.flusher.counters.sinkWrites++;
+          this.flusher.counters.sinkFailures++;
         },
       },
       deadTaskId,
@@ -158,13 +138,7 @@ export class RedisTranscriptLog implements RecoverableTranscriptLog {
   }
 
   stats(): TranscriptLogStats {
-    const { sinkWrites, linesAppended } = this.counters;
-    return {
-      ...this.counters,
-      pending: this.pending.size,
-      storeWritesPerLine: linesAppended === 0 ? 0 : sinkWrites / linesAppended,
-      oldestPendingAgeMs: this.pending.oldestAgeMs(Date.now()),
-    };
+    return this.flusher.stats();
   }
 
   /**
@@ -228,7 +202,7 @@ export class RedisTranscriptLog implements RecoverableTranscriptLog {
         await this.ensureGroup();
         this.heartbeat();
         await this.retryAcks();
-        if (this.batches.size >= this.policy.maxBacklog) {
+        if (this.flusher.batches.size >= this.policy.maxBacklog) {
           // The sink is far behind: leave further lines in Redis until it catches up.
           await sleep(this.policy.pollMs);
         } else {
@@ -239,7 +213,7 @@ export class RedisTranscriptLog implements RecoverableTranscriptLog {
           const messages = decodeReadReply(reply);
           const now = Date.now();
           for (const m of messages) {
-            if (m.entry) this.batches.add(m.entry, { stream: this.stream, id: m.id }, now);
+            if (m.entry) this.flusher.batches.add(m.entry, { stream: this.stream, id: m.id }, now);
             else this.unacked.push({ stream: this.stream, id: m.id }); // unreadable: drop it from the log
           }
           if (cursor !== '>') cursor = messages.length === 0 ? '>' : (messages[messages.length - 1]?.id ?? '>');
@@ -258,7 +232,7 @@ export class RedisTranscriptLog implements RecoverableTranscriptLog {
         if (failures === 1) this.logger.warn({ err: String(err) }, 'transcript log read failed; retrying');
         await sleep(retryDelayMs(failures, this.policy));
       }
-      this.pump();
+      this.flusher.pump();
     }
   }
 
@@ -274,7 +248,7 @@ export class RedisTranscriptLog implements RecoverableTranscriptLog {
 
   /** Lines the sink does not have and that are not in memory are appended again. */
   private refill(): void {
-    const missing = this.pending.entries().filter((e) => !this.batches.has(e.callSid, e.seq));
+    const missing = this.flusher.pending.entries().filter((e) => !this.flusher.batches.has(e.callSid, e.seq));
     if (missing.length > 0) this.logger.warn({ lines: missing.length }, 'transcript stream lost; re-appending');
     for (const entry of missing) this.xadd(entry, 0);
   }
@@ -286,34 +260,6 @@ export class RedisTranscriptLog implements RecoverableTranscriptLog {
     this.writer.zadd(this.keys.heartbeats, now, this.taskId).catch(() => {
       this.lastHeartbeatMs = 0;
     });
-  }
-
-  private pump(): void {
-    const due = this.batches.takeDue(Date.now());
-    if (due.length > 0) this.write(due);
-  }
-
-  /** One store write for every due call; acknowledged in Redis only once it succeeded. */
-  private write(due: Array<{ callSid: string; batch: Buffered<StreamRef>[] }>): void {
-    const batches = due.map(({ callSid, batch }) => ({ callSid, entries: batch.map((b) => b.entry) }));
-    this.counters.sinkWrites++;
-    this.sink.appendTranscripts(batches).then(
-      () => {
-        for (const { callSid, batch } of due) {
-          this.batches.succeeded(callSid);
-          this.pending.settle(batch.map((b) => b.entry));
-          this.unacked.push(...batch.map((b) => b.ref));
-        }
-        void this.retryAcks();
-        this.pump();
-      },
-      (err: unknown) => {
-        this.counters.sinkFailures++;
-        for (const { callSid } of due) this.batches.failed(callSid, Date.now());
-        const lines = batches.reduce((n, b) => n + b.entries.length, 0);
-        this.logger.warn({ calls: batches.length, lines, err: String(err) }, 'transcript write failed; will retry');
-      },
-    );
   }
 
   private async retryAcks(): Promise<void> {
