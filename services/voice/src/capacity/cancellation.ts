@@ -1,4 +1,4 @@
-import { LimiterAbortError, LimiterTimeoutError, type AcquireOptions } from './limiter';
+import { LimiterAbortError, LimiterClosedError, LimiterTimeoutError, type AcquireOptions } from './limiter';
 
 export type CancelKind = 'timeout' | 'abort';
 
@@ -41,4 +41,27 @@ export function watchCancellation(
   }
   signal?.addEventListener('abort', onAbort, { once: true });
   return dispose;
+}
+
+/**
+ * The checks both limiters make before queueing: valid options, not closed, not already
+ * aborted. Returns the rejection to hand back, or undefined to go on.
+ */
+export function refuseBeforeQueue(
+  name: string,
+  opts: AcquireOptions,
+  closed: boolean,
+  recorder: { aborts: number },
+): Promise<never> | undefined {
+  try {
+    validateAcquireOptions(name, opts);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  if (closed) return Promise.reject(new LimiterClosedError(name));
+  if (opts.signal?.aborted) {
+    recorder.aborts += 1;
+    return Promise.reject(new LimiterAbortError(name));
+  }
+  return undefined;
 }

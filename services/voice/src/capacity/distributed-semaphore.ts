@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { validateAcquireOptions, watchCancellation, type CancelKind } from './cancellation';
+import { refuseBeforeQueue, watchCancellation, type CancelKind } from './cancellation';
 import {
-  LimiterAbortError,
   LimiterClosedError,
   LimiterTimeoutError,
   silentLogger,
@@ -108,16 +107,8 @@ export class DistributedSemaphore implements ConcurrencyLimiter {
   }
 
   acquire(opts: AcquireOptions = {}): Promise<Lease> {
-    try {
-      validateAcquireOptions(this.name, opts);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    if (this.closed) return Promise.reject(new LimiterClosedError(this.name));
-    if (opts.signal?.aborted) {
-      this.recorder.aborts += 1;
-      return Promise.reject(new LimiterAbortError(this.name));
-    }
+    const refused = refuseBeforeQueue(this.name, opts, this.closed, this.recorder);
+    if (refused) return refused;
     const tryOnly = opts.timeoutMs === 0;
     return new Promise<Lease>((resolve, reject) => {
       const waiter: RemoteWaiter = {

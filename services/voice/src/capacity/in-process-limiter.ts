@@ -1,6 +1,5 @@
-import { validateAcquireOptions, watchCancellation, type CancelKind } from './cancellation';
+import { refuseBeforeQueue, watchCancellation, type CancelKind } from './cancellation';
 import {
-  LimiterAbortError,
   LimiterClosedError,
   LimiterTimeoutError,
   type AcquireOptions,
@@ -41,16 +40,8 @@ export class InProcessLimiter implements ConcurrencyLimiter {
   }
 
   acquire(opts: AcquireOptions = {}): Promise<Lease> {
-    try {
-      validateAcquireOptions(this.name, opts);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    if (this.closed) return Promise.reject(new LimiterClosedError(this.name));
-    if (opts.signal?.aborted) {
-      this.recorder.aborts += 1;
-      return Promise.reject(new LimiterAbortError(this.name));
-    }
+    const refused = refuseBeforeQueue(this.name, opts, this.closed, this.recorder);
+    if (refused) return refused;
     if (this.inUse < this.limit && this.waiters.size === 0) {
       this.inUse += 1;
       this.recorder.recordAcquired(0);
