@@ -4,9 +4,12 @@ export interface Percentiles {
   p99: number;
 }
 
-/** Nearest-rank percentiles; zeros for an empty set (reports stay one shape). */
-export function percentiles(values: readonly number[]): Percentiles {
-  if (values.length === 0) return { p50: 0, p95: 0, p99: 0 };
+/**
+ * Nearest-rank percentiles. An empty set gives `empty` for each (0 by default, so a stats
+ * endpoint keeps one shape; the simulator passes NaN so a threshold check fails on no data).
+ */
+export function percentiles(values: readonly number[], empty = 0): Percentiles {
+  if (values.length === 0) return { p50: empty, p95: empty, p99: empty };
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import { z } from 'zod';
+import { RedisScript } from '../redis/redis-script';
 
 /**
  * The Lua side of the distributed semaphore. Every state change runs as one script, so counting,
@@ -124,24 +124,6 @@ purgeAndGrant(nil)
 return {redis.call('ZCARD', leasesKey), redis.call('ZCARD', queueKey)}
 `;
 
-class LuaScript {
-  private readonly sha: string;
-  constructor(private readonly source: string) {
-    this.sha = createHash('sha1').update(source).digest('hex');
-  }
-
-  /** EVALSHA, falling back to EVAL when the server's script cache is empty (e.g. after a restart). */
-  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) {
-        return redis.eval(this.source, keys.length, ...keys, ...args);
-      }
-      throw err;
-    }
-  }
-}
 
 const enqueueReply = z.tuple([z.string(), z.number(), z.number(), z.number()]);
 const tickReply = z.tuple([z.number(), z.number(), z.number(), z.array(z.string())]);
@@ -189,10 +171,10 @@ export interface TickWaiter {
 
 /** Typed calls to the scripts for one limiter (one set of keys, one limit and TTL). */
 export class SemaphoreScripts {
-  private static readonly enqueueScript = new LuaScript(ENQUEUE);
-  private static readonly releaseScript = new LuaScript(RELEASE);
-  private static readonly tickScript = new LuaScript(TICK);
-  private static readonly statsScript = new LuaScript(STATS);
+  private static readonly enqueueScript = new RedisScript(ENQUEUE);
+  private static readonly releaseScript = new RedisScript(RELEASE);
+  private static readonly tickScript = new RedisScript(TICK);
+  private static readonly statsScript = new RedisScript(STATS);
   private readonly keyList: readonly string[];
 
   constructor(

@@ -1,4 +1,4 @@
-import { RedisScript } from '../redis-script';
+import { RedisScript } from '../../redis/redis-script';
 
 /*
  * Ownership lives in one hash (callSid -> taskId) next to the lease ZSET (callSid scored by lease
