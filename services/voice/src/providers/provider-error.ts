@@ -17,8 +17,10 @@ export class ProviderError extends Error {
 }
 
 export function isAbortError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  return err.name === 'AbortError' || err.name === 'APIUserAbortError' || /aborted/i.test(err.message);
+  // Duck-typed: an abort's DOMException is not an `Error` instance in every realm (jest's, for one).
+  if (typeof err !== 'object' || err === null) return false;
+  const { name, message } = err as { name?: unknown; message?: unknown };
+  return name === 'AbortError' || name === 'APIUserAbortError' || (typeof message === 'string' && /aborted/i.test(message));
 }
 
 /** Pulls an HTTP status out of the SDKs' various error shapes. */

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { sharedLeanFetch } from '../http/lean-fetch';
 import { ProviderError, isAbortError, statusOf } from '../provider-error';
 import type { ChatRequest, LlmProvider } from './llm-provider';
 
@@ -17,6 +18,7 @@ export class OpenAiLlm implements LlmProvider {
       ...(baseURL ? { baseURL } : {}),
       maxRetries: opts.maxRetries ?? 1,
       timeout: opts.timeoutMs ?? 10_000,
+      fetch: sharedLeanFetch(),
     });
   }
 

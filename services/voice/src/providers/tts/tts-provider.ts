@@ -15,8 +15,17 @@ export interface TtsProvider {
   synthesize(req: TtsRequest, signal: AbortSignal): AsyncIterable<Buffer>;
 }
 
-/** Turns a web ReadableStream of bytes into Buffers, cancelling it when the consumer stops. */
-export async function* readableToBuffers(stream: ReadableStream<Uint8Array>): AsyncIterable<Buffer> {
+/**
+ * Turns a response body into Buffers: a web ReadableStream (real fetch) or an async-iterable
+ * Node stream (lean fetch). Leaving the loop early cancels/destroys the body.
+ */
+export async function* readableToBuffers(stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
+  if (Symbol.asyncIterator in stream) {
+    for await (const value of stream as AsyncIterable<Uint8Array>) {
+      if (value.byteLength > 0) yield Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    }
+    return;
+  }
   const reader = stream.getReader();
   try {
     for (;;) {
