@@ -52,3 +52,14 @@ describe('token pieces', () => {
     expect(tokenPieces(text).join('')).toBe(text);
   });
 });
+
+describe('speech-like audio', () => {
+  it('is synthesised once per format and duration, then shared (it is deterministic)', () => {
+    const a = speechLikeAudio(TELEPHONY, 730);
+    expect(speechLikeAudio(TELEPHONY, 730)).toBe(a);
+    expect(a.length).toBe(Math.round((8000 * 730) / 1000) * 2);
+    const quieter = speechLikeAudio(TELEPHONY, 730, 4000);
+    expect(quieter).not.toBe(a);
+    expect(rms(quieter, 'linear16')).toBeLessThan(rms(a, 'linear16'));
+  });
+});
