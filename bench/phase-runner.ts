@@ -132,6 +132,9 @@ export async function startTarget(
             REDIS_URL: '',
             MONGODB_URI: '',
             STREAM_AUTH_MODE: 'disabled',
+            // The bundle's externals (bufferutil) resolve from node_modules, as in the image where
+            // they are copied next to the bundle; the bundle itself sits in the run's temp dir.
+            ...(ctx.voice.kind === 'bundle' ? { NODE_PATH: join(ctx.repoRoot, 'node_modules') } : {}),
           },
         })
       : startChild({

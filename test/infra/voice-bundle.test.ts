@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildVoiceBundle } from '../../scripts/build-voice';
@@ -31,12 +31,17 @@ async function getHealth(port: number, child: ChildProcess, output: () => string
 }
 
 describe('the voice image', () => {
-  it('runtime stage is non-root and ships only the bundle from the build stage', () => {
+  it("runtime stage is non-root and ships the bundle plus ws's native masking from the build stage", () => {
     const runtime = runtimeStage();
     expect(runtime).toMatch(/^node:20[\w.-]*-slim AS runtime/);
     expect(runtime).toMatch(/^USER node$/m);
     const copies = runtime.match(/^COPY .*$/gm) ?? [];
-    expect(copies).toEqual(['COPY --from=build --chown=node:node /src/dist/voice/ ./']);
+    expect(copies).toEqual([
+      'COPY --from=build --chown=node:node /src/dist/voice/ ./',
+      // ws's optional native masking, external to the bundle (build-voice.ts VOICE_EXTERNALS).
+      'COPY --from=build --chown=node:node /src/node_modules/bufferutil/ ./node_modules/bufferutil/',
+      'COPY --from=build --chown=node:node /src/node_modules/node-gyp-build/ ./node_modules/node-gyp-build/',
+    ]);
     expect(runtime).toMatch(/^CMD \["node", "--enable-source-maps", "index.js"\]$/m);
     // The build stage runs the same build the tests use.
     expect(dockerfile).toMatch(/^RUN npm ci /m);
@@ -55,6 +60,10 @@ describe('the voice image', () => {
       configDir = mkdtempSync(path.join(tmpdir(), 'voice-config-'));
       const result = await buildVoiceBundle({ outDir: imageDir });
       inputs = Object.keys(result.metafile.inputs);
+      // ...plus what the runtime stage copies from the build stage's node_modules.
+      for (const [, from, to] of runtimeStage().matchAll(/^COPY --from=build \S+ \/src\/(node_modules\/\S+) \.\/(\S+)$/gm)) {
+        cpSync(path.join(REPO_ROOT, from as string), path.join(imageDir, to as string), { recursive: true });
+      }
     });
 
     afterAll(async () => {
@@ -69,7 +78,7 @@ describe('the voice image', () => {
 
     it('is one CommonJS file with its source map', () => {
       // index.js.LEGAL.txt carries the bundled packages' licence notices (legalComments: linked).
-      expect(readdirSync(imageDir).sort()).toEqual(['index.js', 'index.js.LEGAL.txt', 'index.js.map']);
+      expect(readdirSync(imageDir).sort()).toEqual(['index.js', 'index.js.LEGAL.txt', 'index.js.map', 'node_modules']);
     });
 
     it('imports only sources the image build context contains (services/voice, services/shared)', () => {
@@ -112,6 +121,11 @@ describe('the voice image', () => {
       child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
       expect(await getHealth(port, child, () => output)).toBe(200);
+    });
+
+    it('finds the native masking it ships beside the bundle (a build machine without it would fall back to JS)', () => {
+      const loaded = execFileSync(process.execPath, ['-e', "process.stdout.write(String(require('bufferutil').mask))"], { cwd: imageDir, encoding: 'utf8' });
+      expect(loaded).toMatch(process.platform === 'linux' && process.arch === 'x64' ? /\[native code\]/ : /./);
     });
   });
 });
