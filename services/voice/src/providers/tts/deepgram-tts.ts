@@ -1,5 +1,5 @@
 import { DeepgramClient } from '@deepgram/sdk';
-import { sharedLeanFetch } from '../http/lean-fetch';
+import { sharedFernFetcher } from '../http/fern-fetcher';
 import { ProviderError, isAbortError, statusOf } from '../provider-error';
 import { readableToBuffers, type TtsProvider, type TtsRequest } from './tts-provider';
 
@@ -9,7 +9,7 @@ export class DeepgramTts implements TtsProvider {
   private readonly client: DeepgramClient;
 
   constructor(apiKey: string, baseUrl?: string) {
-    this.client = new DeepgramClient({ apiKey, ...(baseUrl ? { baseUrl } : {}), maxRetries: 0, timeoutInSeconds: 10, fetch: sharedLeanFetch() });
+    this.client = new DeepgramClient({ apiKey, ...(baseUrl ? { baseUrl } : {}), maxRetries: 0, timeoutInSeconds: 10, fetcher: sharedFernFetcher() });
   }
 
   async *synthesize(req: TtsRequest, signal: AbortSignal): AsyncIterable<Buffer> {

@@ -1,5 +1,5 @@
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
-import { sharedLeanFetch } from '../http/lean-fetch';
+import { sharedFernFetcher } from '../http/fern-fetcher';
 import { ProviderError, isAbortError, statusOf } from '../provider-error';
 import { readableToBuffers, type TtsProvider, type TtsRequest } from './tts-provider';
 
@@ -12,7 +12,7 @@ export class ElevenLabsTts implements TtsProvider {
   private readonly client: ElevenLabsClient;
 
   constructor(apiKey: string, baseUrl?: string) {
-    this.client = new ElevenLabsClient({ apiKey, ...(baseUrl ? { baseUrl } : {}), maxRetries: 0, timeoutInSeconds: 10, fetch: sharedLeanFetch() });
+    this.client = new ElevenLabsClient({ apiKey, ...(baseUrl ? { baseUrl } : {}), maxRetries: 0, timeoutInSeconds: 10, fetcher: sharedFernFetcher() });
   }
 
   async *synthesize(req: TtsRequest, signal: AbortSignal): AsyncIterable<Buffer> {
