@@ -22,6 +22,14 @@ export interface BenchOptions {
 }
 
 /**
+ * The ramp spreads the first K calls over one call's length (~20 s for bench-script.ts): each
+ * call is replaced when it ends, so starts and hang-ups then stay spread evenly, as in steady
+ * traffic. A shorter ramp would make every generation of calls start and end in a wave (10 s of
+ * ramp for 20 s calls doubled the churn rate every 20 s), which measures the wave, not the service.
+ */
+export const ONE_CALL_SEC = 20;
+
+/**
  * Quick: two steps, ~20 s windows, no profile — under ~3 minutes. Full: five steps with 60 s
  * windows (the floor's 30 s: a rate of a lean process settles fast) and a CPU profile at the end.
  */
@@ -29,7 +37,7 @@ export const PRESETS: Record<BenchOptions['mode'], BenchOptions> = {
   quick: {
     mode: 'quick',
     steps: [25, 100],
-    rampSec: 3,
+    rampSec: ONE_CALL_SEC,
     settleSec: 2,
     steadySec: 20,
     floorSteadySec: 12,
@@ -45,7 +53,7 @@ export const PRESETS: Record<BenchOptions['mode'], BenchOptions> = {
   full: {
     mode: 'full',
     steps: [25, 50, 100, 200, 400],
-    rampSec: 10,
+    rampSec: ONE_CALL_SEC,
     settleSec: 5,
     steadySec: 60,
     floorSteadySec: 30,
