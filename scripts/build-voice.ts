@@ -33,6 +33,19 @@ export const VOICE_EXTERNALS = [
   'pino-pretty',
 ];
 
+/**
+ * V8 flags the image runs the bundle with (the Dockerfile's CMD; test/infra/voice-bundle.test.ts
+ * keeps the two equal, and the benchmark runs the bundle with them too). Voice tasks get at most
+ * one vCPU (lib/config/environments), so V8's background GC threads cannot run beside the event
+ * loop, only preempt it: single-threaded GC does the same work without the preemption. A 32 MB
+ * semi-space lets a TTS request's objects (alive for the seconds its audio streams) die young
+ * instead of being promoted, so the old-space collections that stall the loop come less often.
+ * 200 calls on one core, 3 alternating runs each (npm run bench -- --steps 200 --no-floor
+ * --steady-sec 30, BENCH_VOICE_NODE_FLAGS for the A/B): late frames 5/17/7 with V8's defaults,
+ * 2/7/1 with single-threaded GC alone, 0/1/5 with both; RSS per call ~870 -> ~700 KB.
+ */
+export const VOICE_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=32'] as const;
+
 export interface BuildVoiceOptions {
   readonly outDir?: string;
 }
