@@ -76,12 +76,24 @@ export async function storedSeqs(dir: string, callSid: string): Promise<number[]
 
 export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
+/**
+ * Polls `check` until it holds. A check that throws counts as "not yet" (e.g. XPENDING before the
+ * consumer group exists): letting it escape would leave this promise pending until jest's own
+ * timeout, with the real cause reported as an unhandled rejection.
+ */
 export function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const poll = async (): Promise<void> => {
-      if (await check()) return resolve();
-      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
+      let lastError: unknown;
+      try {
+        if (await check()) return resolve();
+      } catch (err) {
+        lastError = err;
+      }
+      if (Date.now() > deadline) {
+        return reject(new Error(`condition not met in time${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`));
+      }
       setTimeout(() => void poll(), 20);
     };
     void poll();
