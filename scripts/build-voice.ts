@@ -37,7 +37,8 @@ export const VOICE_EXTERNALS = [
  * V8 flags the image runs the bundle with (the Dockerfile's CMD; test/infra/voice-bundle.test.ts
  * keeps the two equal, and the benchmark runs the bundle with them too). Voice tasks get at most
  * one vCPU (lib/config/environments), so V8's background GC threads cannot run beside the event
- * loop, only preempt it: single-threaded GC does the same work without the preemption. A 32 MB
+ * loop, only preempt it: single-threaded GC does the same work without the preemption (a task
+ * given 2+ vCPU should drop that flag and let the GC use the other core). A 32 MB
  * semi-space lets a TTS request's objects (alive for the seconds its audio streams) die young
  * instead of being promoted, so the old-space collections that stall the loop come less often.
  * 200 calls on one core, 3 alternating runs each (npm run bench -- --steps 200 --no-floor
