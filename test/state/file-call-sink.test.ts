@@ -1,4 +1,5 @@
-import { appendFile } from 'node:fs/promises';
+import { appendFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { FileCallSink } from '../../services/voice/src/state/sinks/file-call-sink';
 import { callFilePath, readCall } from '../../services/voice/src/state/sinks/file-call-records';
 import { line, range, storedSeqs, tempDir } from './helpers';
@@ -51,5 +52,32 @@ describe('file call sink', () => {
     expect(() => callFilePath(tmp.dir, '../etc/passwd')).toThrow();
     expect(() => callFilePath(tmp.dir, '..')).toThrow();
     expect(callFilePath(tmp.dir, 'a1b2c3d4e5f6')).toContain('a1b2c3d4e5f6.jsonl');
+  });
+
+  it("keeps a call's file open while the call lasts and closes it when the end is written", async () => {
+    const sink = new FileCallSink(tmp.dir);
+    const start = (sid: string) => ({ callSid: sid, agentId: 'a', startedAt: '2024-01-01T00:00:00Z', taskId: 't1' });
+    const end = (sid: string) => ({ callSid: sid, status: 'completed' as const, endedAt: '2024-01-01T00:01:00Z', durationSec: 60, endReason: 'caller-hangup', turns: [] });
+    await Promise.all(['CA5', 'CA6'].map((sid) => sink.startCall(start(sid))));
+    await sink.appendTranscript('CA5', [line('CA5', 0)]);
+    expect(sink.openFiles).toBe(2);
+    await sink.endCall(end('CA5'));
+    expect(sink.openFiles).toBe(1);
+    // A batch replayed after the end (a WAL takeover) reopens the file, finds the line there, and adds nothing.
+    await sink.appendTranscript('CA5', [line('CA5', 0), line('CA5', 1)]);
+    expect(await storedSeqs(tmp.dir, 'CA5')).toEqual([0, 1]);
+    await sink.close();
+    expect(sink.openFiles).toBe(0);
+    expect((await readCall(tmp.dir, 'CA6')).start?.callSid).toBe('CA6');
+  });
+
+  it('loses nothing when the data directory cannot be created yet: the retry writes it', async () => {
+    const dataDir = join(tmp.dir, 'calls');
+    await writeFile(dataDir, 'in the way'); // a file where the directory should be
+    const sink = new FileCallSink(dataDir);
+    await expect(sink.appendTranscript('CA7', [line('CA7', 0)])).rejects.toThrow();
+    await rm(dataDir);
+    await sink.appendTranscript('CA7', [line('CA7', 0)]);
+    expect(await storedSeqs(dataDir, 'CA7')).toEqual([0]);
   });
 });

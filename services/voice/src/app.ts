@@ -16,7 +16,7 @@ import { CallStats } from './calls/call-stats';
 import { isLoopback, type VoiceEnv } from './config/env';
 import { createStreamAuthenticator } from './http/stream-authenticator';
 import { createVoiceServer } from './http/voice-server';
-import { createLogger } from './logging/logger';
+import { createLogger, logDrops } from './logging/logger';
 import type { CallObserver } from './pipeline/call-session';
 import type { SpeechSynthesizer } from './pipeline/speech-synthesizer';
 import type { LlmProvider } from './providers/llm/llm-provider';
@@ -216,6 +216,7 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
       rejectedByReason: stats.rejectedByReason,
       turns: stats.turnSummary(),
       memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
+      logLinesDropped: logDrops.droppedLines,
       eventLoopDelayMs: {
         p50: loopDelay.percentile(50) / 1e6,
         p99: loopDelay.percentile(99) / 1e6,

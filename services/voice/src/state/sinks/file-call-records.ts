@@ -40,6 +40,11 @@ export async function loadCallFile(dataDir: string, callSid: string): Promise<{ 
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], torn: false };
     throw err;
   }
+  return parseCallFile(text);
+}
+
+/** The records in a call file's text; a partial line (a crash mid-append) is skipped. */
+export function parseCallFile(text: string): { records: FileRecord[]; torn: boolean } {
   const records: FileRecord[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;

@@ -1,6 +1,6 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import type { CallEnd, CallRecordSink, CallStart, TranscriptBatch, TranscriptEntry } from '../types';
-import { callFilePath, loadCallFile, type FileRecord } from './file-call-records';
+import { callFilePath, parseCallFile, type FileRecord } from './file-call-records';
 
 interface CallIndex {
   started: boolean;
@@ -10,15 +10,25 @@ interface CallIndex {
   torn: boolean;
 }
 
+/** A call's file, open for appending while the call lasts, and what it already holds. */
+interface OpenCallFile {
+  handle: FileHandle;
+  index: CallIndex;
+}
+
 export const DEFAULT_DATA_DIR = '.data/calls';
 
 /**
  * The embedded call store: one JSON-lines file per call. It keeps an index of what each file
  * holds, so a retried or replayed batch adds no line twice (readCall dedupes as well, for files
  * written by an older process that crashed between write and index).
+ *
+ * A call's file is opened once (read for the index, then appended to) and closed when the call's
+ * end is written: an open, a write and a close per batch cost the voice process more than the
+ * writes themselves (profiled at 200 calls: ~7% of its busy time).
  */
 export class FileCallSink implements CallRecordSink {
-  private readonly indexes = new Map<string, Promise<CallIndex>>();
+  private readonly files = new Map<string, Promise<OpenCallFile>>();
   /** Writes to one file run one after another: the index check and the append must not interleave. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private dirReady: Promise<unknown> | undefined;
@@ -26,7 +36,7 @@ export class FileCallSink implements CallRecordSink {
   constructor(readonly dataDir: string = DEFAULT_DATA_DIR) {}
 
   startCall(c: CallStart): Promise<void> {
-    return this.serial(c.callSid, async (index) => {
+    return this.serial(c.callSid, (index) => {
       if (index.started) return [];
       index.started = true;
       return [{ kind: 'start', start: c }];
@@ -39,7 +49,7 @@ export class FileCallSink implements CallRecordSink {
   }
 
   appendTranscript(callSid: string, entries: TranscriptEntry[]): Promise<void> {
-    return this.serial(callSid, async (index) => {
+    return this.serial(callSid, (index) => {
       const fresh: FileRecord[] = [];
       for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
         if (entry.callSid !== callSid) throw new Error(`entry of ${entry.callSid} sent for ${callSid}`);
@@ -52,38 +62,48 @@ export class FileCallSink implements CallRecordSink {
   }
 
   endCall(e: CallEnd): Promise<void> {
-    return this.serial(e.callSid, async (index) => {
-      if (index.ended) return [];
-      index.ended = true;
-      return [{ kind: 'end', end: e }];
-    });
+    return this.serial(
+      e.callSid,
+      (index) => {
+        if (index.ended) return [];
+        index.ended = true;
+        return [{ kind: 'end', end: e }];
+      },
+      { closeAfter: true },
+    );
   }
 
+  /** Waits for queued writes and closes the files of calls that have not ended. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.queues.values()]);
+    await Promise.allSettled([...this.files.keys()].map((callSid) => this.forget(callSid)));
   }
 
-  private serial(callSid: string, plan: (index: CallIndex) => Promise<FileRecord[]>): Promise<void> {
+  /** Calls whose file is open now (an ended call's is closed). */
+  get openFiles(): number {
+    return this.files.size;
+  }
+
+  private serial(callSid: string, plan: (index: CallIndex) => FileRecord[], opts: { closeAfter?: boolean } = {}): Promise<void> {
     const path = callFilePath(this.dataDir, callSid);
     const previous = this.queues.get(callSid) ?? Promise.resolve();
     const run = previous
       .catch(() => undefined)
       .then(async () => {
-        const index = await this.index(callSid);
-        const snapshot = { ...index, seqs: new Set(index.seqs) };
-        const records = await plan(index);
-        if (records.length === 0) return;
-        try {
-          this.dirReady ??= mkdir(this.dataDir, { recursive: true });
-          await this.dirReady;
+        const file = await this.file(callSid, path);
+        const records = plan(file.index);
+        if (records.length > 0) {
           const text = records.map((r) => JSON.stringify(r) + '\n').join('');
-          await appendFile(path, index.torn ? '\n' + text : text, 'utf8');
-          index.torn = false;
-        } catch (err) {
-          // Not written: forget the plan so a retry writes it.
-          Object.assign(index, snapshot);
-          throw err;
+          try {
+            await file.handle.appendFile(file.index.torn ? '\n' + text : text, 'utf8');
+            file.index.torn = false;
+          } catch (err) {
+            // Not written, or only partly: the file is the truth, so the next attempt re-reads it.
+            await this.forget(callSid);
+            throw err;
+          }
         }
+        if (opts.closeAfter) await this.forget(callSid);
       });
     const settled: Promise<unknown> = run
       .catch(() => undefined)
@@ -94,21 +114,44 @@ export class FileCallSink implements CallRecordSink {
     return run;
   }
 
-  private index(callSid: string): Promise<CallIndex> {
-    let index = this.indexes.get(callSid);
-    if (!index) {
-      index = loadCallFile(this.dataDir, callSid).then(({ records, torn }) => {
-        const built: CallIndex = { started: false, ended: false, seqs: new Set(), torn };
-        for (const r of records) {
-          if (r.kind === 'start') built.started = true;
-          else if (r.kind === 'end') built.ended = true;
-          else built.seqs.add(r.entry.seq);
-        }
-        return built;
-      });
-      index.catch(() => this.indexes.delete(callSid));
-      this.indexes.set(callSid, index);
+  private file(callSid: string, path: string): Promise<OpenCallFile> {
+    let file = this.files.get(callSid);
+    if (!file) {
+      file = this.openFile(path);
+      file.catch(() => this.files.delete(callSid));
+      this.files.set(callSid, file);
     }
-    return index;
+    return file;
+  }
+
+  private async openFile(path: string): Promise<OpenCallFile> {
+    this.dirReady ??= mkdir(this.dataDir, { recursive: true }).catch((err: unknown) => {
+      this.dirReady = undefined; // try again next time
+      throw err;
+    });
+    await this.dirReady;
+    // 'a+': read from the start for the index, and every write goes to the end.
+    const handle = await open(path, 'a+');
+    try {
+      const { records, torn } = parseCallFile(await handle.readFile('utf8'));
+      const index: CallIndex = { started: false, ended: false, seqs: new Set(), torn };
+      for (const r of records) {
+        if (r.kind === 'start') index.started = true;
+        else if (r.kind === 'end') index.ended = true;
+        else index.seqs.add(r.entry.seq);
+      }
+      return { handle, index };
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async forget(callSid: string): Promise<void> {
+    const file = this.files.get(callSid);
+    if (!file) return;
+    this.files.delete(callSid);
+    const opened = await file.catch(() => undefined);
+    await opened?.handle.close().catch(() => undefined);
   }
 }
