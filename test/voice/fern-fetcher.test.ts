@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ElevenLabsClient, ElevenLabsError, ElevenLabsTimeoutError } from '@elevenlabs/elevenlabs-js';
 import { createFernFetcher } from '../../services/voice/src/providers/http/fern-fetcher';
 import { isAbortError } from '../../services/voice/src/providers/provider-error';
-import { readableToBuffers } from '../../services/voice/src/providers/tts/tts-provider';
+import { streamBody } from '../../services/voice/src/providers/tts/tts-provider';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -30,9 +30,9 @@ afterAll(async () => {
 const client = (timeoutInSeconds = 5) =>
   new ElevenLabsClient({ apiKey: 'xi-key', baseUrl, maxRetries: 0, timeoutInSeconds, fetcher: createFernFetcher() });
 
-async function collect(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>): Promise<Buffer> {
+async function collect(body: Parameters<typeof streamBody>[0]): Promise<Buffer> {
   const out: Buffer[] = [];
-  for await (const b of readableToBuffers(body)) out.push(b);
+  await streamBody(body, (b) => out.push(b));
   return Buffer.concat(out);
 }
 
@@ -90,9 +90,7 @@ describe('Fern fetcher under the ElevenLabs SDK', () => {
     const ac = new AbortController();
     const body = await client().textToSpeech.stream('v', { text: 'x' }, { abortSignal: ac.signal });
     expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1);
-    const err = await (async () => {
-      for await (const _ of readableToBuffers(body)) ac.abort();
-    })().catch((e: unknown) => e);
+    const err = await streamBody(body, () => ac.abort()).catch((e: unknown) => e);
     expect(isAbortError(err)).toBe(true);
     await new Promise((r) => setImmediate(r));
     expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);

@@ -13,14 +13,16 @@ export interface AudioSink {
 }
 
 interface SentenceJob {
+  index: number;
   text: string;
+  /** Audio that arrived before this sentence's turn to play. */
   chunks: Buffer[];
+  audioBytes: number;
   done: boolean;
   error: Error | undefined;
   started: boolean;
   startedAtMs: number;
   firstByteAtMs: number | undefined;
-  wake: (() => void) | undefined;
 }
 
 export interface UtteranceTimings {
@@ -33,14 +35,21 @@ export interface UtteranceTimings {
  * One agent utterance: sentences in, Exotel frames and marks out, in order. The next sentence
  * is synthesised while the current one streams (one sentence of lookahead), so playback does
  * not stall between sentences; everything stops when the turn's signal aborts (barge-in).
+ *
+ * Event-driven: audio for the sentence now playing goes out as it arrives (chunker → frames →
+ * sink, synchronously); audio for a later sentence waits in its job until that sentence's turn.
  */
 export class Utterance {
   private readonly jobs: Array<SentenceJob | undefined> = [];
   private readonly sentenceChars: number[] = [];
+  /** Index of the sentence whose audio is going out now. */
+  private playing = 0;
   private ended = false;
-  private drainWake: (() => void) | undefined;
+  private finished = false;
+  private resolveDrained!: () => void;
   private readonly chunker = new AudioChunker();
   readonly timings: UtteranceTimings = {};
+  /** Settles when every sentence has been sent (or the signal aborted). */
   readonly drained: Promise<void>;
   sentencesSpoken = 0;
   audioMsSent = 0;
@@ -57,40 +66,42 @@ export class Utterance {
     private readonly scheduling: 'deadline' | 'fifo' = 'deadline',
     private readonly lookahead = 1,
   ) {
-    this.drained = this.drain();
+    this.drained = new Promise<void>((resolve) => (this.resolveDrained = resolve));
+    if (signal.aborted) this.finish();
+    else signal.addEventListener('abort', () => this.finish(), { once: true });
   }
 
   addSentence(text: string): void {
-    if (this.ended || this.signal.aborted) return;
+    if (this.ended || this.finished) return;
     this.sentenceChars.push(text.length);
     this.jobs.push({
+      index: this.jobs.length,
       text,
       chunks: [],
+      audioBytes: 0,
       done: false,
       error: undefined,
       started: false,
       startedAtMs: 0,
       firstByteAtMs: undefined,
-      wake: undefined,
     });
-    this.startJobs(this.sentencesSpoken);
-    this.drainWake?.();
+    this.startJobs();
   }
 
   /** No more sentences will come. */
   end(): void {
     this.ended = true;
-    this.drainWake?.();
+    this.advance();
   }
 
-  private startJobs(current: number): void {
-    for (let i = current; i < Math.min(this.jobs.length, current + 1 + this.lookahead); i++) {
+  private startJobs(): void {
+    for (let i = this.playing; i < Math.min(this.jobs.length, this.playing + 1 + this.lookahead); i++) {
       const job = this.jobs[i];
-      if (job && !job.started) void this.run(job, i);
+      if (job && !job.started) this.run(job);
     }
   }
 
-  private async run(job: SentenceJob, index: number): Promise<void> {
+  private run(job: SentenceJob): void {
     job.started = true;
     job.startedAtMs = Date.now();
     // When this call would fall silent without this sentence: the first sentence is already
@@ -99,65 +110,70 @@ export class Utterance {
     // Playback of the sentences before this one is estimated from their length until it is known.
     const playStartMs = this.timings.firstFrameSentAtMs ?? job.startedAtMs;
     let aheadMs = 0;
-    for (let k = 0; k < index; k++) aheadMs += this.sentenceChars[k]! * SPOKEN_MS_PER_CHAR;
+    for (let k = 0; k < job.index; k++) aheadMs += this.sentenceChars[k]! * SPOKEN_MS_PER_CHAR;
     const deadlineMs =
-      this.scheduling === 'fifo' || index === 0 ? job.startedAtMs : Math.max(job.startedAtMs, playStartMs + aheadMs);
-    try {
-      for await (const chunk of this.synth.synthesize(
+      this.scheduling === 'fifo' || job.index === 0 ? job.startedAtMs : Math.max(job.startedAtMs, playStartMs + aheadMs);
+    this.synth
+      .synthesize(
         { text: job.text, voice: this.voice, deadlineMs, cacheable: this.cacheable, ...(this.owner ? { owner: this.owner } : {}) },
         this.signal,
-      )) {
-        if (job.firstByteAtMs === undefined) job.firstByteAtMs = Date.now();
-        job.chunks.push(chunk);
-        job.wake?.();
-      }
-    } catch (err) {
-      if (!isAbortError(err) && !this.signal.aborted) job.error = err as Error;
-    } finally {
-      job.done = true;
-      job.wake?.();
-    }
+        (chunk) => this.onAudio(job, chunk),
+      )
+      .then(
+        () => this.onJobDone(job, undefined),
+        (err: unknown) => this.onJobDone(job, isAbortError(err) || this.signal.aborted ? undefined : (err as Error)),
+      );
   }
 
-  private async drain(): Promise<void> {
-    let index = 0;
+  private onAudio(job: SentenceJob, chunk: Buffer): void {
+    if (this.finished || chunk.length === 0) return;
+    if (job.firstByteAtMs === undefined) job.firstByteAtMs = Date.now();
+    job.audioBytes += chunk.length;
+    if (job.index === this.playing) this.sendFrames(this.chunker.push(chunk), job);
+    else job.chunks.push(chunk);
+  }
+
+  private onJobDone(job: SentenceJob, err: Error | undefined): void {
+    job.done = true;
+    job.error = err;
+    if (job.index === this.playing) this.advance();
+  }
+
+  /** Closes every finished sentence at the head of the queue, in order, then waits for audio. */
+  private advance(): void {
     for (;;) {
-      if (this.signal.aborted) return;
-      const job = this.jobs[index];
+      if (this.finished) return;
+      const job = this.jobs[this.playing];
       if (!job) {
-        if (this.ended && index >= this.jobs.length) return;
-        await new Promise<void>((r) => (this.drainWake = r));
-        this.drainWake = undefined;
-        continue;
+        if (this.ended) this.finish();
+        return;
       }
-      this.startJobs(index);
-      let audioBytes = 0;
-      for (;;) {
-        if (this.signal.aborted) return;
-        const chunk = job.chunks.shift();
-        if (chunk) {
-          audioBytes += chunk.length;
-          this.sendFrames(this.chunker.push(chunk), job);
-          continue;
-        }
-        if (job.done) break;
-        await new Promise<void>((r) => (job.wake = r));
-        job.wake = undefined;
-      }
-      if (this.signal.aborted) return;
+      if (!job.done) return;
       if (job.error) this.onError(job.error, job.text);
-      const tail = this.chunker.flush();
-      this.sendFrames(tail, job);
-      if (audioBytes > 0) {
-        const audioMs = pcmDurationMs(audioBytes);
+      this.sendFrames(this.chunker.flush(), job);
+      if (job.audioBytes > 0) {
+        const audioMs = pcmDurationMs(job.audioBytes);
         this.audioMsSent += audioMs;
         const markName = this.tracker.add(job.text, audioMs, Date.now());
         this.sink.sendMark(markName);
         this.sentencesSpoken++;
       }
-      this.jobs[index] = undefined; // let its audio be collected
-      index++;
+      this.jobs[this.playing] = undefined; // let its audio be collected
+      this.playing++;
+      this.startJobs();
+      const next = this.jobs[this.playing];
+      if (next && next.chunks.length > 0) {
+        const waiting = next.chunks;
+        next.chunks = [];
+        for (const chunk of waiting) this.sendFrames(this.chunker.push(chunk), next);
+      }
     }
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.resolveDrained();
   }
 
   private sendFrames(frames: Buffer[], job: SentenceJob): void {

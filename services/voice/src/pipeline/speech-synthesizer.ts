@@ -14,7 +14,16 @@ export interface SynthesisRequest {
   owner?: string;
 }
 
-/** What the pipeline asks for speech; caching, limits, breakers and failover sit behind it. */
+/** Receives audio as it arrives, synchronously, in order. */
+export type AudioReceiver = (chunk: Buffer) => void;
+
+/**
+ * What the pipeline asks for speech; caching, limits, breakers and failover sit behind it.
+ * Audio is pushed to `onAudio` as it arrives; the promise settles when the audio is complete
+ * (or rejects: provider failure, or the signal aborted). Push, not an async iterator: each layer
+ * of async iteration cost a promise and an iterator result per chunk per layer, and those
+ * allocations were a measured share of the voice process's garbage (docs/benchmarks.md).
+ */
 export interface SpeechSynthesizer {
-  synthesize(req: SynthesisRequest, signal: AbortSignal): AsyncIterable<Buffer>;
+  synthesize(req: SynthesisRequest, signal: AbortSignal, onAudio: AudioReceiver): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { ConcurrencyLimiter, Lease } from '../capacity/limiter';
-import type { SpeechSynthesizer, SynthesisRequest } from '../pipeline/speech-synthesizer';
+import type { AudioReceiver, SpeechSynthesizer, SynthesisRequest } from '../pipeline/speech-synthesizer';
 import { ProviderError, isAbortError } from '../providers/provider-error';
 import type { TtsProvider, TtsProviderName } from '../providers/tts/tts-provider';
 import { voicesInOrder } from './default-voices';
@@ -37,36 +37,32 @@ export class ResilientSynthesizer implements SpeechSynthesizer {
 
   constructor(private readonly deps: ResilientSynthesizerDeps) {}
 
-  async *synthesize(req: SynthesisRequest, signal: AbortSignal): AsyncIterable<Buffer> {
-    if (!req.cacheable) {
-      yield* this.synthesizeUncached(req, signal);
-      return;
-    }
+  async synthesize(req: SynthesisRequest, signal: AbortSignal, onAudio: AudioReceiver): Promise<void> {
+    if (!req.cacheable) return this.synthesizeUncached(req, signal, onAudio);
     const voices = voicesInOrder(req.voice);
     const cached = await this.deps.cache.lookup(voices.map((v) => TtsCache.key({ ...v, text: req.text })));
     if (cached) {
-      yield cached;
+      if (!signal.aborted) onAudio(cached);
       return;
     }
     const key = TtsCache.key({ ...voices[0]!, text: req.text });
     const shared = this.inflight.get(key);
     if (shared) {
-      // Someone is synthesising this phrase right now: read along.
+      // Someone is synthesising this phrase right now: receive along.
       this.sharedReads++;
       this.deps.cache.noteSharedHit();
-      const state = { complete: false, received: 0 };
-      yield* shared.read(signal, state);
-      if (state.complete || state.received > 0 || signal.aborted) return;
+      const { complete, received } = await shared.follow(signal, onAudio);
+      if (complete || received > 0 || signal.aborted) return;
       // The leader failed before any audio: synthesise ourselves.
     }
     const mine = new SharedAudio();
     this.inflight.set(key, mine);
     let ok = false;
     try {
-      for await (const chunk of this.synthesizeUncached(req, signal)) {
+      await this.synthesizeUncached(req, signal, (chunk) => {
         mine.push(chunk);
-        yield chunk;
-      }
+        onAudio(chunk);
+      });
       ok = true;
     } finally {
       mine.end(!ok);
@@ -74,7 +70,7 @@ export class ResilientSynthesizer implements SpeechSynthesizer {
     }
   }
 
-  private async *synthesizeUncached(req: SynthesisRequest, signal: AbortSignal): AsyncIterable<Buffer> {
+  private async synthesizeUncached(req: SynthesisRequest, signal: AbortSignal, onAudio: AudioReceiver): Promise<void> {
     const voices = voicesInOrder(req.voice);
     let lastError: unknown;
     for (let i = 0; i < voices.length; i++) {
@@ -100,19 +96,31 @@ export class ResilientSynthesizer implements SpeechSynthesizer {
         if (!isLast) this.noteFailover(v.provider, voices[i + 1]!.provider, 'no slot in time');
         continue;
       }
-      let yielded = false;
-      let iterator: AsyncIterator<Buffer> | undefined;
+      let started = false;
+      let done: Promise<void> | undefined;
+      const collected: Buffer[] | undefined = req.cacheable ? [] : undefined;
       try {
-        const start = async (): Promise<Buffer> => {
-          iterator = this.deps.providers[v.provider].synthesize({ text: req.text, voiceId: v.voiceId, model: v.model }, signal)[Symbol.asyncIterator]();
-          const r = await iterator.next();
-          if (r.done) throw new ProviderError(v.provider, 'empty audio');
-          return r.value;
-        };
+        // Settles at the first chunk (or with the request's failure before one): the breaker
+        // judges a provider by whether audio starts, and only a failure before then fails over.
+        const start = (): Promise<void> =>
+          new Promise<void>((resolveFirst, rejectFirst) => {
+            const request = this.deps.providers[v.provider].synthesize({ text: req.text, voiceId: v.voiceId, model: v.model }, signal, (chunk) => {
+              collected?.push(chunk);
+              if (!started) {
+                started = true;
+                resolveFirst();
+              }
+              onAudio(chunk);
+            });
+            request.then(
+              () => rejectFirst(new ProviderError(v.provider, 'empty audio')), // a no-op once started
+              (err: unknown) => rejectFirst(err),
+            );
+            done = request;
+          });
         const breaker = this.deps.breakers.get(BREAKER[v.provider]);
-        let first: Buffer;
         try {
-          first = await breaker.execute(start);
+          await breaker.execute(start);
         } catch (err) {
           // We hold one of the account's slots, so a 429 means the provider has not yet counted
           // a request that just ended (its books lag ours by a moment): try once more, shortly,
@@ -120,26 +128,17 @@ export class ResilientSynthesizer implements SpeechSynthesizer {
           if (!(err instanceof ProviderError && err.status === 429) || signal.aborted) throw err;
           this.busyRetries++;
           await new Promise((r) => setTimeout(r, 150));
-          first = await breaker.execute(start);
+          await breaker.execute(start);
         }
-        const collected: Buffer[] | undefined = req.cacheable ? [first] : undefined;
-        yielded = true;
-        yield first;
-        for (;;) {
-          const r = await iterator!.next();
-          if (r.done) break;
-          collected?.push(r.value);
-          yield r.value;
-        }
+        await done;
         if (collected) await this.deps.cache.set(TtsCache.key({ ...v, text: req.text }), Buffer.concat(collected));
         return;
       } catch (err) {
         if (signal.aborted || isAbortError(err)) throw err;
-        if (yielded) throw err;
+        if (started) throw err;
         lastError = err;
         if (!isLast) this.noteFailover(v.provider, voices[i + 1]!.provider, (err as Error).message);
       } finally {
-        await iterator?.return?.().catch(() => undefined);
         // A cancelled request (barge-in, hang-up) is still counted by the provider until it
         // notices the cancel; handing the slot on at once would draw a 429 for the next caller.
         if (signal.aborted) setTimeout(() => void lease.release(), this.deps.abortReleaseGraceMs ?? 250).unref();

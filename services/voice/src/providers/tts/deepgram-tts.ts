@@ -1,7 +1,8 @@
 import { DeepgramClient } from '@deepgram/sdk';
+import type { AudioReceiver } from '../../pipeline/speech-synthesizer';
 import { sharedFernFetcher } from '../http/fern-fetcher';
 import { ProviderError, isAbortError, statusOf } from '../provider-error';
-import { readableToBuffers, type TtsProvider, type TtsRequest } from './tts-provider';
+import { streamBody, type TtsProvider, type TtsRequest } from './tts-provider';
 
 /** Deepgram Aura over REST: linear16, 8 kHz, no container → raw PCM in Exotel's format. */
 export class DeepgramTts implements TtsProvider {
@@ -12,7 +13,7 @@ export class DeepgramTts implements TtsProvider {
     this.client = new DeepgramClient({ apiKey, ...(baseUrl ? { baseUrl } : {}), maxRetries: 0, timeoutInSeconds: 10, fetcher: sharedFernFetcher() });
   }
 
-  async *synthesize(req: TtsRequest, signal: AbortSignal): AsyncIterable<Buffer> {
+  async synthesize(req: TtsRequest, signal: AbortSignal, onAudio: AudioReceiver): Promise<void> {
     let body: ReadableStream<Uint8Array> | null;
     try {
       const res = await this.client.speak.v1.audio.generate(
@@ -26,7 +27,7 @@ export class DeepgramTts implements TtsProvider {
     }
     if (!body) throw new ProviderError('deepgram-tts', 'empty response body');
     try {
-      yield* readableToBuffers(body);
+      await streamBody(body, onAudio);
     } catch (err) {
       if (isAbortError(err) || signal.aborted) throw err;
       throw new ProviderError('deepgram-tts', `stream failed: ${(err as Error).message}`, undefined, { cause: err });

@@ -1,7 +1,8 @@
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+import type { AudioReceiver } from '../../pipeline/speech-synthesizer';
 import { sharedFernFetcher } from '../http/fern-fetcher';
 import { ProviderError, isAbortError, statusOf } from '../provider-error';
-import { readableToBuffers, type TtsProvider, type TtsRequest } from './tts-provider';
+import { streamBody, type TtsProvider, type TtsRequest } from './tts-provider';
 
 /**
  * ElevenLabs HTTP streaming TTS in `pcm_8000` (16-bit LE mono 8 kHz = Exotel's format).
@@ -15,8 +16,8 @@ export class ElevenLabsTts implements TtsProvider {
     this.client = new ElevenLabsClient({ apiKey, ...(baseUrl ? { baseUrl } : {}), maxRetries: 0, timeoutInSeconds: 10, fetcher: sharedFernFetcher() });
   }
 
-  async *synthesize(req: TtsRequest, signal: AbortSignal): AsyncIterable<Buffer> {
-    let body: ReadableStream<Uint8Array>;
+  async synthesize(req: TtsRequest, signal: AbortSignal, onAudio: AudioReceiver): Promise<void> {
+    let body: Parameters<typeof streamBody>[0];
     try {
       body = await this.client.textToSpeech.stream(
         req.voiceId,
@@ -28,7 +29,7 @@ export class ElevenLabsTts implements TtsProvider {
       throw new ProviderError('elevenlabs', (err as Error).message.slice(0, 200), statusOf(err), { cause: err });
     }
     try {
-      yield* readableToBuffers(body);
+      await streamBody(body, onAudio);
     } catch (err) {
       if (isAbortError(err) || signal.aborted) throw err;
       throw new ProviderError('elevenlabs', `stream failed: ${(err as Error).message}`, undefined, { cause: err });

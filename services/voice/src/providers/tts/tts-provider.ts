@@ -1,3 +1,6 @@
+import { finished } from 'node:stream';
+import type { AudioReceiver } from '../../pipeline/speech-synthesizer';
+
 export type TtsProviderName = 'elevenlabs' | 'deepgram';
 
 export interface TtsRequest {
@@ -7,31 +10,62 @@ export interface TtsRequest {
 }
 
 /**
- * Text to 8 kHz 16-bit mono PCM (Exotel's format, so no transcoding on the hot path). Yields
- * audio as it arrives; aborting the signal cancels the request.
+ * Text to 8 kHz 16-bit mono PCM (Exotel's format, so no transcoding on the hot path). Pushes
+ * audio to `onAudio` as it arrives and settles when the response has ended; aborting the signal
+ * cancels the request.
  */
 export interface TtsProvider {
   readonly name: TtsProviderName;
-  synthesize(req: TtsRequest, signal: AbortSignal): AsyncIterable<Buffer>;
+  synthesize(req: TtsRequest, signal: AbortSignal, onAudio: AudioReceiver): Promise<void>;
+}
+
+type NodeBody = NodeJS.ReadableStream & { destroy(err?: Error): void; destroyed?: boolean };
+
+function isNodeStream(body: unknown): body is NodeBody {
+  return typeof (body as { on?: unknown }).on === 'function' && typeof (body as { pipe?: unknown }).pipe === 'function';
+}
+
+function asBuffer(value: Uint8Array): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
 /**
- * Turns a response body into Buffers: a web ReadableStream (real fetch) or an async-iterable
- * Node stream (lean fetch). Leaving the loop early cancels/destroys the body.
+ * Pushes a response body's bytes to `onChunk`: a Node stream (our lean fetch) through 'data'
+ * events, with no promise per chunk; a web ReadableStream (a platform fetch) through its reader.
+ * Resolves at the end of the body, rejects with the body's error (an abort included). A receiver
+ * that throws ends the body with that error.
  */
-export async function* readableToBuffers(stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
-  if (Symbol.asyncIterator in stream) {
-    for await (const value of stream as AsyncIterable<Uint8Array>) {
-      if (value.byteLength > 0) yield Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    }
-    return;
+export function streamBody(body: ReadableStream<Uint8Array> | NodeBody, onChunk: AudioReceiver): Promise<void> {
+  if (isNodeStream(body)) {
+    return new Promise<void>((resolve, reject) => {
+      const onData = (value: Uint8Array): void => {
+        if (value.byteLength === 0) return;
+        try {
+          onChunk(asBuffer(value));
+        } catch (err) {
+          body.destroy(err as Error);
+        }
+      };
+      // finished() also reports a body destroyed before its end (premature close), or already gone.
+      const cleanup = finished(body, (err) => {
+        body.removeListener('data', onData);
+        cleanup();
+        if (err) reject(err);
+        else resolve();
+      });
+      body.on('data', onData);
+    });
   }
+  return readWebStream(body, onChunk);
+}
+
+async function readWebStream(stream: ReadableStream<Uint8Array>, onChunk: AudioReceiver): Promise<void> {
   const reader = stream.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      if (value && value.byteLength > 0) yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      if (value && value.byteLength > 0) onChunk(asBuffer(value));
     }
   } finally {
     reader.cancel().catch(() => undefined);
