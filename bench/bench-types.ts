@@ -40,8 +40,6 @@ export interface PhaseResult {
   /** The target process only. */
   cpuSec: number;
   cpuPerCallSecond: number;
-  /** Median CPU ms of bench/speed-probe.ts's fixed work on the target's core during the window (null: no samples). */
-  speedProbeCpuMs?: number | null;
   /** Per process over the window: the target, the emulators, the simulator. */
   processes: Record<string, ProcessUsage>;
   /**
@@ -76,8 +74,6 @@ export interface StepResult {
   floor: PhaseResult | null;
   /** Our CPU per call-second over the floor's. */
   cpuRatioToFloor: number | null;
-  /** The same ratio with each phase's CPU divided by its speed probe: the machine's speed swing between the phases taken out. */
-  cpuRatioToFloorSpeedAdjusted?: number | null;
   /** The process that was closest to a full core (or cores) at this step. */
   busiest: { name: string; coreShare: number };
   loadGeneratorSaturated: boolean;

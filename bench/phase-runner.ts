@@ -8,7 +8,6 @@ import type { LoadReport } from '../services/exotel-sim/src/index';
 import { type PhaseResult, type ProcessUsage, type TargetName, callerView } from './bench-types';
 import { type RunningChild, TS_LOADER_FLAGS, firstLine, startChild, waitForHttp } from './child-process';
 import { sampleCoresBusySec, sampleProcess } from './proc-stats';
-import { median } from './speed-probe';
 import { type TimedSample, counterDelta, meanIn, nearest, perCall } from './step-metrics';
 
 /** How the voice service is launched: the production bundle, or the TypeScript sources through tsx. */
@@ -188,16 +187,6 @@ export function loopStatsAt(text: string, atMs: number): z.infer<typeof loopLine
   return last;
 }
 
-const speedLineSchema = z.object({ workCpuMs: z.number().positive() });
-
-function safeJson(line: string): unknown {
-  try {
-    return JSON.parse(line) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 const progressSchema = z.object({ type: z.literal('progress'), elapsedMs: z.number(), active: z.number() });
 const reportLineSchema = z.object({ type: z.literal('report'), report: z.unknown() });
 
@@ -282,25 +271,6 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       }
     })();
 
-    // The machine's speed on the target's core over the window (bench/speed-probe.ts).
-    const speedSamples: number[] = [];
-    const speeding = (async () => {
-      await sleep(windowStartMs - Date.now());
-      const probe = startChild({
-        name: 'speed-probe',
-        nodeFlags: TS_LOADER_FLAGS,
-        args: [join(ctx.repoRoot, 'bench/speed-probe.ts')],
-        cpus: ctx.targetCpus,
-        logFile: join(ctx.logDir, `speed-probe-${tag}.log`),
-        onLine: (line) => {
-          const parsed = speedLineSchema.safeParse(safeJson(line));
-          if (parsed.success) speedSamples.push(parsed.data.workCpuMs);
-        },
-      });
-      await sleep(windowEndMs - Date.now());
-      await probe.stop('SIGTERM', 2000);
-    })();
-
     // heapUsed swings with every collection; its minimum over the window is the live set.
     const heapSamples: number[] = [];
     const heapPolling =
@@ -330,7 +300,6 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
     const loop = loopStatsFile !== null && existsSync(loopStatsFile) ? loopStatsAt(readFileSync(loopStatsFile, 'utf8'), windowEndMs + 1000) : undefined;
     await probing;
     await heapPolling;
-    await speeding;
     clearInterval(sampler);
 
     ctx.log(`  ${tag}: window over; waiting for in-flight calls to finish`);
@@ -367,7 +336,6 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       callSeconds,
       cpuSec: targetCpu,
       cpuPerCallSecond: callSeconds > 0 ? targetCpu / callSeconds : 0,
-      speedProbeCpuMs: median(speedSamples),
       processes,
       otherLoadOnTargetCore: Math.max(0, targetCoreBusyShare - (processes[opts.target]?.coreShare ?? 0)),
       idleRssBytes: idle.rssBytes,

@@ -71,7 +71,6 @@ export function combineStep(voice: PhaseResult, floor: PhaseResult | null, loadG
     voice,
     floor,
     cpuRatioToFloor: floor !== null && floor.cpuPerCallSecond > 0 ? voice.cpuPerCallSecond / floor.cpuPerCallSecond : null,
-    cpuRatioToFloorSpeedAdjusted: speedAdjustedRatio(voice, floor),
     busiest,
     loadGeneratorSaturated,
     meetsLatencyTargets: meetsLatencyTargets(voice),
@@ -94,16 +93,4 @@ export function stopReason(step: StepResult): string | null {
   const c = step.voice.callers;
   if (c.calls > 0 && c.failed / c.calls > 0.05) return `more than 5% of calls failed at ${step.concurrency} calls`;
   return null;
-}
-
-/**
- * Voice ÷ floor CPU per call-second with each divided by its phase's speed probe: if the machine
- * ran the probe's fixed work 30% slower during the voice phase, the voice phase's CPU is read as
- * 30% less. Null when either phase lacks a probe figure.
- */
-export function speedAdjustedRatio(voice: PhaseResult, floor: PhaseResult | null): number | null {
-  const vs = voice.speedProbeCpuMs;
-  const fs = floor?.speedProbeCpuMs;
-  if (floor === null || vs == null || fs == null || vs <= 0 || fs <= 0 || floor.cpuPerCallSecond <= 0) return null;
-  return voice.cpuPerCallSecond / vs / (floor.cpuPerCallSecond / fs);
 }

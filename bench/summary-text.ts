@@ -11,9 +11,7 @@ export function formatStepLine(s: StepResult): string {
   return [
     `step ${s.concurrency}: ${v.meanActiveCalls.toFixed(0)} calls up`,
     `voice ${(v.cpuPerCallSecond * 1000).toFixed(2)} ms CPU/call-s`,
-    s.floor
-      ? `floor ${(s.floor.cpuPerCallSecond * 1000).toFixed(2)} (x${s.cpuRatioToFloor?.toFixed(2) ?? '-'}, speed-adjusted x${s.cpuRatioToFloorSpeedAdjusted?.toFixed(2) ?? '-'})`
-      : 'no floor',
+    s.floor ? `floor ${(s.floor.cpuPerCallSecond * 1000).toFixed(2)} (x${s.cpuRatioToFloor?.toFixed(2) ?? '-'})` : 'no floor',
     `overhead p99 ${ms(v.overheadMs?.p99)}`,
     `probe p99 ${ms(v.probeLatencyMs.p99)}`,
     `late ${v.callers.lateFrames}`,
@@ -35,22 +33,14 @@ export function marginalRssPerCallBytes(r: BenchResults): number | null {
 /** The verdict printed on stdout at the end, against the issue's targets. */
 export function headline(r: BenchResults, targets: typeof TARGETS): string {
   const best = r.steps.find((s) => s.concurrency === r.maxCallsPerVcpu);
-  const worst = (values: Array<number | null | undefined>): number | null => {
-    const known = values.filter((x): x is number => typeof x === 'number');
-    return known.length > 0 ? Math.max(...known) : null;
-  };
-  const worstRaw = worst(r.steps.map((s) => s.cpuRatioToFloor));
-  const worstAdjusted = worst(r.steps.map((s) => s.cpuRatioToFloorSpeedAdjusted));
-  // The verdict uses the speed-adjusted ratio where every step has one (bench/speed-probe.ts): the
-  // two phases of a step run minutes apart on a shared machine. Both are printed.
-  const adjustedEverywhere = r.steps.length > 0 && r.steps.every((s) => s.floor === null || typeof s.cpuRatioToFloorSpeedAdjusted === 'number');
-  const worstRatio = adjustedEverywhere && worstAdjusted !== null ? worstAdjusted : worstRaw;
+  const ratios = r.steps.map((s) => s.cpuRatioToFloor).filter((x): x is number => x !== null);
+  const worstRatio = ratios.length > 0 ? Math.max(...ratios) : null;
   const last = r.steps[r.steps.length - 1];
   const marginal = marginalRssPerCallBytes(r);
   const lines = [
     `highest concurrency per vCPU with overhead p99 <= ${targets.overheadP99Ms} ms and no late frames: ${r.maxCallsPerVcpu}` +
       ` (target >= ${targets.callsPerVcpu}: ${r.maxCallsPerVcpu >= targets.callsPerVcpu ? 'met' : 'NOT met'})`,
-    `CPU per call-second vs the floor: ${worstRaw === null ? 'not measured' : `worst x${worstRaw.toFixed(2)} as measured, x${worstAdjusted?.toFixed(2) ?? '-'} speed-adjusted`}` +
+    `CPU per call-second vs the floor: ${worstRatio === null ? 'not measured' : `worst x${worstRatio.toFixed(2)}`}` +
       ` (target <= x${targets.cpuRatioToFloor}: ${worstRatio !== null && worstRatio <= targets.cpuRatioToFloor ? 'met' : 'NOT met'})`,
     last
       ? `memory per call at ${last.concurrency} calls: RSS ${kb(last.voice.rssPerCallBytes)} over idle, heap ${kb(last.voice.heapPerCallBytes)}` +

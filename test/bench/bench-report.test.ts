@@ -1,7 +1,7 @@
 import { chartFor, BLOCK_END, BLOCK_START, generatedBlock, replaceGeneratedBlock, resultsTable } from '../../bench/docs-report';
 import { niceMax, renderChart } from '../../bench/chart-svg';
 import { headline, marginalRssPerCallBytes } from '../../bench/summary-text';
-import { TARGETS, maxCallsPerVcpu, speedAdjustedRatio } from '../../bench/step-metrics';
+import { TARGETS, maxCallsPerVcpu } from '../../bench/step-metrics';
 import { results, step } from './fixtures';
 
 describe('results table', () => {
@@ -99,17 +99,8 @@ describe('headline', () => {
     r.maxCallsPerVcpu = maxCallsPerVcpu(r.steps);
     const text = headline(r, TARGETS);
     expect(text).toContain('and no late frames: 100 (target >= 200: NOT met)');
-    expect(text).toContain('worst x4.00 as measured, x- speed-adjusted (target <= x2: NOT met)');
+    expect(text).toContain('worst x4.00 (target <= x2: NOT met)');
     expect(text).toMatch(/memory per call at 100 calls: RSS 200 KB over idle, heap 100 KB, marginal RSS 200 KB/);
-  });
-
-  it('judges the ratio by the speed-adjusted figure when every step has one, and prints both', () => {
-    // Raw x2.4, but the machine ran 1.5x slower in the voice phase: adjusted x1.6.
-    const s = step(100, { cpuPerCallSecond: 0.0024, speedProbeCpuMs: 6 }, 0.001);
-    s.floor = { ...s.floor!, speedProbeCpuMs: 4 };
-    s.cpuRatioToFloorSpeedAdjusted = speedAdjustedRatio(s.voice, s.floor);
-    const text = headline(results([s]), TARGETS);
-    expect(text).toContain('worst x2.40 as measured, x1.60 speed-adjusted (target <= x2: met)');
   });
 
   it('computes marginal RSS per call from the first and last steps only', () => {

@@ -8,7 +8,6 @@ import {
   meetsLatencyTargets,
   nearest,
   perCall,
-  speedAdjustedRatio,
   stopReason,
 } from '../../bench/step-metrics';
 import { phase, step } from './fixtures';
@@ -84,18 +83,6 @@ describe('verdicts', () => {
     expect(s.cpuRatioToFloor).toBeCloseTo(2.5, 6);
     expect(s.busiest).toEqual({ name: 'emulators', coreShare: 0.45 });
     expect(combineStep(phase({ target: 'voice', concurrency: 5 }), null, 1).cpuRatioToFloor).toBeNull();
-  });
-
-  it('takes the machine\'s speed swing between the two phases out of the ratio (speed probe)', () => {
-    // The voice phase ran when the probe's fixed work took 6 ms, the floor's when it took 4 ms: the
-    // machine was 1.5x slower for the voice phase, so its 3 ms per call-second count as 2.
-    const voice = phase({ target: 'voice', concurrency: 100, cpuPerCallSecond: 0.003, speedProbeCpuMs: 6 });
-    const floor = phase({ target: 'floor', concurrency: 100, cpuPerCallSecond: 0.001, speedProbeCpuMs: 4 });
-    const s = combineStep(voice, floor, 1);
-    expect(s.cpuRatioToFloor).toBeCloseTo(3, 6);
-    expect(s.cpuRatioToFloorSpeedAdjusted).toBeCloseTo(2, 6);
-    expect(speedAdjustedRatio(voice, { ...floor, speedProbeCpuMs: null })).toBeNull();
-    expect(speedAdjustedRatio(voice, null)).toBeNull();
   });
 
   it('calls the load generator saturated when simulator + emulators fill their cores', () => {
