@@ -14,7 +14,11 @@ interface CallIndex {
 interface OpenCallFile {
   handle: FileHandle;
   index: CallIndex;
+  lastUsedMs: number;
 }
+
+/** A call file nobody has written for this long is closed (a call whose end never came here). */
+export const CALL_FILE_IDLE_CLOSE_MS = 60_000;
 
 export const DEFAULT_DATA_DIR = '.data/calls';
 
@@ -32,8 +36,12 @@ export class FileCallSink implements CallRecordSink {
   /** Writes to one file run one after another: the index check and the append must not interleave. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private dirReady: Promise<unknown> | undefined;
+  private idleSweep: NodeJS.Timeout | undefined;
 
-  constructor(readonly dataDir: string = DEFAULT_DATA_DIR) {}
+  constructor(
+    readonly dataDir: string = DEFAULT_DATA_DIR,
+    private readonly idleCloseMs = CALL_FILE_IDLE_CLOSE_MS,
+  ) {}
 
   startCall(c: CallStart): Promise<void> {
     return this.serial(c.callSid, (index) => {
@@ -75,8 +83,22 @@ export class FileCallSink implements CallRecordSink {
 
   /** Waits for queued writes and closes the files of calls that have not ended. */
   async close(): Promise<void> {
+    clearInterval(this.idleSweep);
+    this.idleSweep = undefined;
     await Promise.allSettled([...this.queues.values()]);
     await Promise.allSettled([...this.files.keys()].map((callSid) => this.forget(callSid)));
+  }
+
+  /** Closes the files of calls that have gone quiet without an end (their task died, the call moved). */
+  async closeIdle(nowMs = Date.now()): Promise<number> {
+    const idle: string[] = [];
+    for (const [callSid, file] of this.files) {
+      if (this.queues.has(callSid)) continue; // a write is queued or running
+      const opened = await file.catch(() => undefined);
+      if (opened && nowMs - opened.lastUsedMs >= this.idleCloseMs) idle.push(callSid);
+    }
+    await Promise.all(idle.map((callSid) => this.forget(callSid)));
+    return idle.length;
   }
 
   /** Calls whose file is open now (an ended call's is closed). */
@@ -91,6 +113,7 @@ export class FileCallSink implements CallRecordSink {
       .catch(() => undefined)
       .then(async () => {
         const file = await this.file(callSid, path);
+        file.lastUsedMs = Date.now();
         const records = plan(file.index);
         if (records.length > 0) {
           const text = records.map((r) => JSON.stringify(r) + '\n').join('');
@@ -117,6 +140,9 @@ export class FileCallSink implements CallRecordSink {
   private file(callSid: string, path: string): Promise<OpenCallFile> {
     let file = this.files.get(callSid);
     if (!file) {
+      // An open file per live call; one unref'd sweep closes those whose call went quiet, so a
+      // handle is never left for the garbage collector to close.
+      this.idleSweep ??= setInterval(() => void this.closeIdle(), Math.max(1000, this.idleCloseMs / 2)).unref();
       file = this.openFile(path);
       file.catch(() => this.files.delete(callSid));
       this.files.set(callSid, file);
@@ -140,7 +166,7 @@ export class FileCallSink implements CallRecordSink {
         else if (r.kind === 'end') index.ended = true;
         else index.seqs.add(r.entry.seq);
       }
-      return { handle, index };
+      return { handle, index, lastUsedMs: Date.now() };
     } catch (err) {
       await handle.close().catch(() => undefined);
       throw err;
