@@ -16,6 +16,7 @@ import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
+import { mediaFrame } from '../services/voice/src/exotel/stream-protocol';
 
 export interface FloorOptions {
   /** Base URL of the Deepgram (emulator) endpoint: http(s)://host:port. */
@@ -178,7 +179,7 @@ class FloorCall {
     if (this.audioOffset + FRAME_BYTES > this.pcm.length) this.audioOffset = 0;
     const frame = this.pcm.subarray(this.audioOffset, this.audioOffset + FRAME_BYTES);
     this.audioOffset += FRAME_BYTES;
-    this.send(`{"event":"media","stream_sid":${JSON.stringify(this.streamSid)},"media":{"payload":"${frame.toString('base64')}"}}`);
+    this.send(mediaFrame(this.streamSid, frame)); // the service's own encoder: framing work is the floor's too
     this.framesLeft -= 1;
     this.framesSinceMark += 1;
     if (this.framesLeft === 0 || this.framesSinceMark * FRAME_MS >= this.opts.sentenceMs) {
@@ -194,8 +195,8 @@ class FloorCall {
     this.speaking = undefined;
   }
 
-  private send(text: string): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+  private send(text: string | Buffer): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text, { binary: false });
   }
 
   private end(): void {

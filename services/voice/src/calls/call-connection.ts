@@ -147,7 +147,8 @@ export class CallConnection {
     const observer = this.opts.lifecycle.started(this.info);
     this.session = new CallSession(s.call_sid, s.stream_sid, this.opts.agent, {
       send: (frame) => {
-        if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame);
+        // Exotel speaks JSON text frames only: bytes go out as text too.
+        if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame, { binary: false });
       },
       close: (code, reason) => {
         this.endReason = reason;

@@ -150,9 +150,23 @@ export function parseInbound(text: string): ParseResult {
 }
 
 /** Outbound frames. `stream_sid` is snake_case: camelCase was a real bug in a public implementation. */
-export function mediaFrame(streamSid: string, pcm: Buffer): string {
-  return `{"event":"media","stream_sid":${JSON.stringify(streamSid)},"media":{"payload":"${pcm.toString('base64')}"}}`;
+/**
+ * A `media` frame as the bytes of a text message (send it with `{ binary: false }`). Built into
+ * one Buffer: a template string would be a rope that ws flattens and then encodes again, two more
+ * ~4 kB copies per 200 ms frame per call (9% of the voice process's allocations at 200 calls).
+ */
+export function mediaFrame(streamSid: string, pcm: Buffer): Buffer {
+  const head = `{"event":"media","stream_sid":${JSON.stringify(streamSid)},"media":{"payload":"`;
+  const payload = pcm.toString('base64');
+  const headBytes = Buffer.byteLength(head);
+  const frame = Buffer.allocUnsafe(headBytes + payload.length + MEDIA_TAIL.length);
+  frame.write(head, 0, 'utf8');
+  frame.write(payload, headBytes, 'latin1'); // base64 is ASCII: one byte per character
+  MEDIA_TAIL.copy(frame, headBytes + payload.length);
+  return frame;
 }
+
+const MEDIA_TAIL = Buffer.from('"}}');
 
 export function markFrame(streamSid: string, name: string): string {
   return JSON.stringify({ event: 'mark', stream_sid: streamSid, mark: { name } });

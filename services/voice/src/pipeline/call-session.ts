@@ -14,7 +14,8 @@ import { computeTurnMetrics, type TurnMarks, type TurnMetrics } from './turn-met
 
 /** The socket back to Exotel, as the pipeline sees it. */
 export interface ExotelChannel {
-  send(frame: string): void;
+  /** A text message: a string, or its UTF-8 bytes (media frames are built as Buffers). */
+  send(frame: string | Buffer): void;
   close(code: number, reason: string): void;
 }
 
