@@ -39,7 +39,9 @@ describe('a call through the real SDKs and the provider emulators', () => {
       'Sure, the family plan it is.',
     ];
     h.emu.config.elevenlabs.realtimeFactor = 1;
-    h.emu.config.openai.tokensPerSecond = 20;
+    // Slow enough that the answer is still streaming when the caller cuts in (~3 s after the
+    // request): at 20 tokens/s it could finish just before, leaving nothing to abort.
+    h.emu.config.openai.tokensPerSecond = 10;
     const script: CallScript = {
       name: 'barge',
       steps: [...listen, say(1200), bargeIn({ afterAgentAudioMs: 1200, sayMs: 1200 }), ...listen, hangup()],
@@ -52,7 +54,7 @@ describe('a call through the real SDKs and the provider emulators', () => {
     const bargeTurn = r.turns.find((t) => t.kind === 'barge-in');
     expect(bargeTurn?.clearAfterMs).not.toBeNull();
     const stats = h.emu.stats();
-    expect(stats.openai.aborted + stats.elevenlabs.aborted).toBeGreaterThanOrEqual(1);
+    expect(stats.openai.aborted).toBeGreaterThanOrEqual(1); // the answer was cut off mid-stream
     const requests = h.emu.openaiRequests() as ChatBody[];
     const last = requests[requests.length - 1]!;
     const heard = last.messages.filter((m) => m.role === 'assistant').pop()!.content;
