@@ -16,7 +16,7 @@ import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
-import { mediaFrame } from '../services/voice/src/exotel/stream-protocol';
+import { mediaFrameEncoder } from '../services/voice/src/exotel/stream-protocol';
 
 export interface FloorOptions {
   /** Base URL of the Deepgram (emulator) endpoint: http(s)://host:port. */
@@ -65,6 +65,7 @@ function agentVoicePcm(): Buffer {
 class FloorCall {
   private stt: WebSocket | undefined;
   private streamSid = '';
+  private encodeMedia = mediaFrameEncoder('');
   private speaking: NodeJS.Timeout | undefined;
   private framesLeft = 0;
   private framesSinceMark = 0;
@@ -106,6 +107,7 @@ class FloorCall {
       case 'start': {
         const sid = frame.start?.stream_sid ?? frame.stream_sid;
         this.streamSid = typeof sid === 'string' ? sid : '';
+        this.encodeMedia = mediaFrameEncoder(this.streamSid);
         this.openStt();
         this.speak(this.opts.greetingMs);
         return;
@@ -179,7 +181,7 @@ class FloorCall {
     if (this.audioOffset + FRAME_BYTES > this.pcm.length) this.audioOffset = 0;
     const frame = this.pcm.subarray(this.audioOffset, this.audioOffset + FRAME_BYTES);
     this.audioOffset += FRAME_BYTES;
-    this.send(mediaFrame(this.streamSid, frame)); // the service's own encoder: framing work is the floor's too
+    this.send(this.encodeMedia(frame)); // the service's own encoder: framing work is the floor's too
     this.framesLeft -= 1;
     this.framesSinceMark += 1;
     if (this.framesLeft === 0 || this.framesSinceMark * FRAME_MS >= this.opts.sentenceMs) {

@@ -1,4 +1,4 @@
-import { clearFrame, markFrame, mediaFrame, parseInbound } from '../../services/voice/src/exotel/stream-protocol';
+import { clearFrame, markFrame, mediaFrameEncoder, parseInbound } from '../../services/voice/src/exotel/stream-protocol';
 
 const pcm = Buffer.alloc(3200, 1);
 
@@ -41,14 +41,16 @@ describe('Exotel stream protocol', () => {
   });
 
   it('builds outbound frames with snake_case stream_sid', () => {
-    const bytes = mediaFrame('S1', pcm);
+    const encode = mediaFrameEncoder('S1');
+    const bytes = encode(pcm);
+    expect(encode(pcm).equals(bytes)).toBe(true); // the encoder keeps no state between frames
     const media = JSON.parse(bytes.toString('utf8'));
     expect(media).toEqual({ event: 'media', stream_sid: 'S1', media: { payload: pcm.toString('base64') } });
     expect(JSON.parse(markFrame('S1', 'm-1'))).toEqual({ event: 'mark', stream_sid: 'S1', mark: { name: 'm-1' } });
     expect(JSON.parse(clearFrame('S1'))).toEqual({ event: 'clear', stream_sid: 'S1' });
     expect(bytes.toString('utf8')).not.toContain('streamSid');
     // A stream SID that needs escaping (and multi-byte text) still makes valid JSON of the right length.
-    const odd = mediaFrame('S"ü', pcm);
+    const odd = mediaFrameEncoder('S"ü')(pcm);
     expect(JSON.parse(odd.toString('utf8'))).toMatchObject({ stream_sid: 'S"ü' });
     expect(odd.toString('utf8').endsWith(`${pcm.toString('base64')}"}}`)).toBe(true);
   });

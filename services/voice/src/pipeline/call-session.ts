@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../agents/agent-config';
-import { clearFrame, markFrame, mediaFrame } from '../exotel/stream-protocol';
+import { clearFrame, markFrame, mediaFrameEncoder } from '../exotel/stream-protocol';
 import type { ChatMessage, LlmProvider } from '../providers/llm/llm-provider';
 import { isAbortError } from '../providers/provider-error';
 import type { SttProvider, SttTranscript } from '../providers/stt/stt-provider';
@@ -81,6 +81,7 @@ export class CallSession {
   private ended = false;
   /** Caller input that arrived while barge-in is disabled and the agent was talking. */
   private queuedInput: { text: string; marks: TurnMarks } | undefined;
+  private readonly encodeMedia: (pcm: Buffer) => Buffer;
 
   constructor(
     private readonly callSid: string,
@@ -90,6 +91,7 @@ export class CallSession {
     private readonly deps: CallDeps,
   ) {
     this.tracker = new PlaybackTracker(`m${callSid.slice(-6)}`);
+    this.encodeMedia = mediaFrameEncoder(streamSid);
     this.history.push({ role: 'system', content: agent.systemPrompt });
   }
 
@@ -326,7 +328,7 @@ export class CallSession {
       this.deps.synth,
       this.agent.voice,
       {
-        sendAudio: (frame) => this.channel.send(mediaFrame(this.streamSid, frame)),
+        sendAudio: (frame) => this.channel.send(this.encodeMedia(frame)),
         sendMark: (name) => this.channel.send(markFrame(this.streamSid, name)),
       },
       this.tracker,
