@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ElevenLabsClient, ElevenLabsError, ElevenLabsTimeoutError } from '@elevenlabs/elevenlabs-js';
 import { createFernFetcher } from '../../services/voice/src/providers/http/fern-fetcher';
 import { isAbortError } from '../../services/voice/src/providers/provider-error';
-import { streamBody } from '../../services/voice/src/providers/tts/tts-provider';
+import { streamBody } from '../../services/voice/src/providers/http/stream-body';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 

@@ -3,7 +3,7 @@ import type { AgentConfig } from '../../services/voice/src/agents/agent-config';
 import { Utterance } from '../../services/voice/src/pipeline/speech-output';
 import { PlaybackTracker } from '../../services/voice/src/pipeline/playback-tracker';
 import type { AudioReceiver, SpeechSynthesizer, SynthesisRequest } from '../../services/voice/src/pipeline/speech-synthesizer';
-import { streamBody } from '../../services/voice/src/providers/tts/tts-provider';
+import { streamBody } from '../../services/voice/src/providers/http/stream-body';
 
 const voice: AgentConfig['voice'] = { provider: 'elevenlabs', voiceId: 'v', model: 'm' } as AgentConfig['voice'];
 const FRAME = 3200;

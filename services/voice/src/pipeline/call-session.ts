@@ -285,17 +285,18 @@ export class CallSession {
     marks.llmStartAtMs = Date.now();
     const messages = this.trimmedHistory();
     try {
-      for await (const token of this.deps.llm.streamChat(
+      await this.deps.llm.streamChat(
         { model: this.agent.llm.model, messages, temperature: this.agent.llm.temperature, maxTokens: this.agent.llm.maxTokens },
         abort.signal,
-      )) {
-        marks.llmFirstTokenAtMs ??= Date.now();
-        for (const s of splitter.push(token)) {
-          marks.llmFirstSentenceAtMs ??= Date.now();
-          sentences++;
-          utterance.addSentence(s);
-        }
-      }
+        (token) => {
+          marks.llmFirstTokenAtMs ??= Date.now();
+          for (const s of splitter.push(token)) {
+            marks.llmFirstSentenceAtMs ??= Date.now();
+            sentences++;
+            utterance.addSentence(s);
+          }
+        },
+      );
       for (const s of splitter.flush()) {
         marks.llmFirstSentenceAtMs ??= Date.now();
         sentences++;

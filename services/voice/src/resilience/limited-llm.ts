@@ -1,6 +1,6 @@
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { ConcurrencyLimiter } from '../capacity/limiter';
-import type { ChatRequest, LlmProvider } from '../providers/llm/llm-provider';
+import type { ChatRequest, LlmProvider, TokenReceiver } from '../providers/llm/llm-provider';
 import { ProviderError, isAbortError } from '../providers/provider-error';
 import type { ProviderBreakers } from './provider-breakers';
 
@@ -28,9 +28,8 @@ export class LimitedLlm implements LlmProvider {
     this.name = inner.name;
   }
 
-  async *streamChat(req: ChatRequest, signal: AbortSignal): AsyncIterable<string> {
+  async streamChat(req: ChatRequest, signal: AbortSignal, onToken: TokenReceiver): Promise<void> {
     const lease = await this.limiter.acquire({ signal, timeoutMs: this.queueTimeoutMs, priority: Date.now() });
-    let iterator: AsyncIterator<string> | undefined;
     let attempt: AbortController | undefined;
     let timedOut: string | undefined;
     // One timer per request, re-armed with refresh() per token (not a new timer per token).
@@ -50,44 +49,56 @@ export class LimitedLlm implements LlmProvider {
         attempt?.abort();
       }, ms);
     };
+    /** Our own deadline aborted the attempt: say so, rather than pass on a bare abort. */
+    const classify = (err: unknown): unknown => {
+      if (err instanceof ProviderError) return err;
+      if (timedOut && !signal.aborted) return new ProviderError('openai', timedOut, 408, { cause: err });
+      return err;
+    };
     const onOuterAbort = (): void => attempt?.abort();
     signal.addEventListener('abort', onOuterAbort, { once: true });
-    const next = async (): Promise<IteratorResult<string>> => {
-      try {
-        const r = await iterator!.next();
-        if (r.done && timedOut && !signal.aborted) throw new ProviderError('openai', timedOut, 408);
-        return r;
-      } catch (err) {
-        if (err instanceof ProviderError) throw err;
-        if (timedOut && !signal.aborted) throw new ProviderError('openai', timedOut, 408, { cause: err });
-        throw err;
-      }
-    };
+    // Settles at the first token (or at an answer without one): the retry and the breaker judge
+    // only that part, because once the caller has heard words a retry would repeat them. `rest`
+    // is the remainder of the same stream.
+    const startAttempt = (): Promise<{ rest: Promise<void> }> =>
+      new Promise((resolveFirst, rejectFirst) => {
+        const controller = new AbortController();
+        attempt = controller;
+        timedOut = undefined;
+        arm(this.firstTokenTimeoutMs, `no first token within ${this.firstTokenTimeoutMs} ms`);
+        let first = true;
+        const stream = this.inner.streamChat(req, controller.signal, (token) => {
+          if (first) {
+            first = false;
+            resolveFirst({ rest: stream });
+          }
+          arm(this.stallTimeoutMs, `stream stalled for ${this.stallTimeoutMs} ms`);
+          onToken(token);
+        });
+        stream.then(
+          () => {
+            if (!first) return;
+            first = false;
+            if (timedOut && !signal.aborted) rejectFirst(new ProviderError('openai', timedOut, 408));
+            else resolveFirst({ rest: stream });
+          },
+          (err: unknown) => {
+            if (!first) return;
+            first = false;
+            rejectFirst(classify(err));
+          },
+        );
+      });
     try {
-      const first = await this.retryPolicy.execute(
-        () =>
-          this.breakers.get('openai-llm').execute(async () => {
-            await iterator?.return?.().catch(() => undefined);
-            attempt = new AbortController();
-            timedOut = undefined;
-            arm(this.firstTokenTimeoutMs, `no first token within ${this.firstTokenTimeoutMs} ms`);
-            iterator = this.inner.streamChat(req, attempt.signal)[Symbol.asyncIterator]();
-            return next();
-          }),
-        signal,
-      );
-      if (first.done) return;
-      yield first.value;
-      for (;;) {
-        arm(this.stallTimeoutMs, `stream stalled for ${this.stallTimeoutMs} ms`);
-        const r = await next();
-        if (r.done) return;
-        yield r.value;
-      }
+      const { rest } = await this.retryPolicy.execute(() => this.breakers.get('openai-llm').execute(startAttempt), signal);
+      await rest.catch((err: unknown) => {
+        throw classify(err);
+      });
+      // The SDK can end an aborted stream quietly: a stall we cut short is still a failure.
+      if (timedOut && !signal.aborted) throw new ProviderError('openai', timedOut, 408);
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onOuterAbort);
-      await iterator?.return?.().catch(() => undefined);
       await lease.release();
     }
   }

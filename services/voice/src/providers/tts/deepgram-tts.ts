@@ -2,7 +2,8 @@ import { DeepgramClient } from '@deepgram/sdk';
 import type { AudioReceiver } from '../../pipeline/speech-synthesizer';
 import { sharedFernFetcher } from '../http/fern-fetcher';
 import { ProviderError, isAbortError, statusOf } from '../provider-error';
-import { streamBody, type TtsProvider, type TtsRequest } from './tts-provider';
+import { streamBody } from '../http/stream-body';
+import type { TtsProvider, TtsRequest } from './tts-provider';
 
 /** Deepgram Aura over REST: linear16, 8 kHz, no container → raw PCM in Exotel's format. */
 export class DeepgramTts implements TtsProvider {

@@ -2,7 +2,8 @@ import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { AudioReceiver } from '../../pipeline/speech-synthesizer';
 import { sharedFernFetcher } from '../http/fern-fetcher';
 import { ProviderError, isAbortError, statusOf } from '../provider-error';
-import { streamBody, type TtsProvider, type TtsRequest } from './tts-provider';
+import { streamBody } from '../http/stream-body';
+import type { TtsProvider, TtsRequest } from './tts-provider';
 
 /**
  * ElevenLabs HTTP streaming TTS in `pcm_8000` (16-bit LE mono 8 kHz = Exotel's format).
