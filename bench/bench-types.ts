@@ -50,10 +50,13 @@ export interface PhaseResult {
   idleRssBytes: number;
   steadyRssBytes: number;
   rssPerCallBytes: number;
-  /** Voice only: V8 heapUsed from /api/stats; steady = its minimum over the window (polled every 2 s), i.e. the live set. */
-  idleHeapBytes: number | null;
-  steadyHeapBytes: number | null;
-  heapPerCallBytes: number | null;
+  /**
+   * Voice only: V8 heapUsed + arrayBuffers from /api/stats (audio Buffers live off the heap);
+   * steady = the minimum of that sum over the window (polled every 2 s), i.e. the live set.
+   */
+  idleLiveBytes: number | null;
+  steadyLiveBytes: number | null;
+  livePerCallBytes: number | null;
   /** Latency of GET /health every 100 ms during the window: the event loop's delay seen from outside. */
   probeLatencyMs: Percentiles;
   /** From /api/stats `eventLoopDelayMs.p99` (since process start, so ramp included); else null. */

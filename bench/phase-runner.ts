@@ -58,14 +58,20 @@ const statsSchema = z
         turnLatencyMs: z.object({ p50: z.number(), p95: z.number(), p99: z.number() }),
       })
       .optional(),
-    memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number() }).optional(),
+    memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number(), arrayBuffersBytes: z.number().optional() }).optional(),
     eventLoopDelayP99Ms: z.number().optional(),
     eventLoop: z.object({ delayP99Ms: z.number() }).partial().optional(),
     /** What the service exposes: monitorEventLoopDelay since start (so it includes the ramp). */
     eventLoopDelayMs: z.object({ p99: z.number() }).partial().optional(),
   })
   .passthrough();
-type ServiceStats = z.infer<typeof statsSchema>;
+export type ServiceStats = z.infer<typeof statsSchema>;
+
+/** The live set as the service reports it: V8 heap in use plus array buffers (off-heap audio). */
+export function liveBytes(stats: ServiceStats | undefined): number | undefined {
+  const m = stats?.memory;
+  return m === undefined ? undefined : m.heapUsedBytes + (m.arrayBuffersBytes ?? 0);
+}
 
 async function fetchStats(baseUrl: string): Promise<ServiceStats | undefined> {
   try {
@@ -271,15 +277,17 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       }
     })();
 
-    // heapUsed swings with every collection; its minimum over the window is the live set.
+    // heapUsed swings with every collection; its minimum over the window is the live set. Array
+    // buffers (audio: Buffers live off the V8 heap) are freed with their JS handles, so they are
+    // added before taking the minimum.
     const heapSamples: number[] = [];
     const heapPolling =
       opts.target === 'voice'
         ? (async () => {
             await sleep(windowStartMs - Date.now());
             while (Date.now() < windowEndMs) {
-              const heap = (await fetchStats(baseUrl))?.memory?.heapUsedBytes;
-              if (heap !== undefined) heapSamples.push(heap);
+              const live = liveBytes(await fetchStats(baseUrl));
+              if (live !== undefined) heapSamples.push(live);
               await sleep(2000);
             }
           })()
@@ -322,8 +330,8 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
     const callSeconds = meanActiveCalls * windowSec;
     const targetCpu = processes[opts.target]?.cpuSec ?? 0;
     const steadyRss = nearest(rss, windowEndMs)?.value ?? idle.rssBytes;
-    const idleHeap = idleStats?.memory?.heapUsedBytes ?? null;
-    const endHeap = endStats?.memory?.heapUsedBytes;
+    const idleHeap = liveBytes(idleStats) ?? null;
+    const endHeap = liveBytes(endStats);
     if (endHeap !== undefined) heapSamples.push(endHeap);
     const steadyHeap = heapSamples.length > 0 ? Math.min(...heapSamples) : null;
     const p = percentiles(probeMs);
@@ -341,9 +349,9 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       idleRssBytes: idle.rssBytes,
       steadyRssBytes: steadyRss,
       rssPerCallBytes: perCall(steadyRss, idle.rssBytes, meanActiveCalls),
-      idleHeapBytes: idleHeap,
-      steadyHeapBytes: steadyHeap,
-      heapPerCallBytes: idleHeap !== null && steadyHeap !== null ? perCall(steadyHeap, idleHeap, meanActiveCalls) : null,
+      idleLiveBytes: idleHeap,
+      steadyLiveBytes: steadyHeap,
+      livePerCallBytes: idleHeap !== null && steadyHeap !== null ? perCall(steadyHeap, idleHeap, meanActiveCalls) : null,
       probeLatencyMs: { p50: round1(p.p50), p95: round1(p.p95), p99: round1(p.p99) },
       eventLoopDelayP99Ms: endStats?.eventLoopDelayP99Ms ?? endStats?.eventLoop?.delayP99Ms ?? endStats?.eventLoopDelayMs?.p99 ?? null,
       loopProbe: loop ? { delayP99Ms: loop.delayP99Ms, delayMaxMs: loop.delayMaxMs, gcPauseMaxMs: loop.gcPauseMaxMs, gcPauseTotalMs: loop.gcPauseTotalMs } : null,

@@ -17,7 +17,7 @@ export function formatStepLine(s: StepResult): string {
     `late ${v.callers.lateFrames}`,
     `failed ${v.callers.failed}/${v.callers.calls}`,
     `RSS/call ${kb(v.rssPerCallBytes)}`,
-    `heap/call ${kb(v.heapPerCallBytes)}`,
+    `live/call ${kb(v.livePerCallBytes)}`,
     `[${share('voice')}, ${share('emulators')}, ${share('simulator')}, others on core 0 ${Math.round(v.otherLoadOnTargetCore * 100)}%]`,
   ].join(' | ');
 }
@@ -43,7 +43,7 @@ export function headline(r: BenchResults, targets: typeof TARGETS): string {
     `CPU per call-second vs the floor: ${worstRatio === null ? 'not measured' : `worst x${worstRatio.toFixed(2)}`}` +
       ` (target <= x${targets.cpuRatioToFloor}: ${worstRatio !== null && worstRatio <= targets.cpuRatioToFloor ? 'met' : 'NOT met'})`,
     last
-      ? `memory per call at ${last.concurrency} calls: RSS ${kb(last.voice.rssPerCallBytes)} over idle, heap ${kb(last.voice.heapPerCallBytes)}` +
+      ? `memory per call at ${last.concurrency} calls: RSS ${kb(last.voice.rssPerCallBytes)} over idle, live heap + buffers ${kb(last.voice.livePerCallBytes)}` +
         `${marginal === null ? '' : `, marginal RSS ${kb(marginal)}`} (target <= ${kb(targets.memoryPerCallBytes)})`
       : 'no steps ran',
   ];

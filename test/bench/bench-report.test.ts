@@ -100,7 +100,7 @@ describe('headline', () => {
     const text = headline(r, TARGETS);
     expect(text).toContain('and no late frames: 100 (target >= 200: NOT met)');
     expect(text).toContain('worst x4.00 (target <= x2: NOT met)');
-    expect(text).toMatch(/memory per call at 100 calls: RSS 200 KB over idle, heap 100 KB, marginal RSS 200 KB/);
+    expect(text).toMatch(/memory per call at 100 calls: RSS 200 KB over idle, live heap \+ buffers 100 KB, marginal RSS 200 KB/);
   });
 
   it('computes marginal RSS per call from the first and last steps only', () => {

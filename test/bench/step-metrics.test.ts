@@ -10,6 +10,7 @@ import {
   perCall,
   stopReason,
 } from '../../bench/step-metrics';
+import { liveBytes } from '../../bench/phase-runner';
 import { phase, step } from './fixtures';
 
 describe('reading /proc', () => {
@@ -134,5 +135,13 @@ describe('loop probe lines', () => {
     expect(loopStatsAt(text, 2500)?.delayP99Ms).toBe(20);
     expect(loopStatsAt(text, 9999)?.delayP99Ms).toBe(30);
     expect(loopStatsAt(text, 500)).toBeUndefined();
+  });
+});
+
+describe('live memory from /api/stats', () => {
+  it('adds the array buffers outside the V8 heap to the heap in use', () => {
+    expect(liveBytes({ memory: { rssBytes: 9e7, heapUsedBytes: 4e7, arrayBuffersBytes: 3e6 } })).toBe(43e6);
+    expect(liveBytes({ memory: { rssBytes: 9e7, heapUsedBytes: 4e7 } })).toBe(4e7);
+    expect(liveBytes({})).toBeUndefined();
   });
 });

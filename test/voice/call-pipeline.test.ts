@@ -26,6 +26,9 @@ describe('a call through the real SDKs and the provider emulators', () => {
     const stats = await h.stats();
     expect(stats.turns.count).toBeGreaterThanOrEqual(2);
     expect(stats.turns.turnLatencyMs.p50).toBeGreaterThan(0);
+    // The benchmark adds the two for the live set per call: audio Buffers live off the V8 heap.
+    expect(stats.memory.heapUsedBytes).toBeGreaterThan(0);
+    expect(stats.memory.arrayBuffersBytes).toBeGreaterThan(0);
     // The second LLM request carries the first answer as history.
     const requests = h.emu.openaiRequests() as ChatBody[];
     expect(requests).toHaveLength(2);

@@ -215,7 +215,7 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
       counters: stats.counters,
       rejectedByReason: stats.rejectedByReason,
       turns: stats.turnSummary(),
-      memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
+      memory: memorySnapshot(),
       logLinesDropped: logDrops.droppedLines,
       eventLoopDelayMs: {
         p50: loopDelay.percentile(50) / 1e6,
@@ -312,4 +312,13 @@ export async function startVoiceService(env: VoiceEnv, overrides: VoiceServiceOv
     },
     close,
   };
+}
+
+/**
+ * Resident memory, the V8 heap in use and the array buffers outside it (audio in flight lives
+ * there: Buffers are off-heap), so a reader can add heap and buffers for the live set.
+ */
+function memorySnapshot(): { rssBytes: number; heapUsedBytes: number; arrayBuffersBytes: number } {
+  const m = process.memoryUsage();
+  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, arrayBuffersBytes: m.arrayBuffers };
 }
