@@ -34,15 +34,21 @@ export class SseDecoder {
       this.skipLeadingLf = false;
       if (chunk[0] === LF) start = 1;
     }
-    for (let i = start; i < chunk.length; i++) {
-      const byte = chunk[i];
-      if (byte !== LF && byte !== CR) continue;
-      this.line(this.partial === undefined ? chunk.toString('utf8', start, i) : this.joined(chunk, start, i));
-      if (byte === CR) {
-        if (i + 1 === chunk.length) this.skipLeadingLf = true;
-        else if (chunk[i + 1] === LF) i++;
+    // Line ends found with Buffer#indexOf (memchr), not a loop over every byte in JavaScript:
+    // OpenAI ends lines with LF only, so the CR search usually runs once and finds nothing.
+    let cr = chunk.indexOf(CR, start);
+    while (start < chunk.length) {
+      if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
+      const lf = chunk.indexOf(LF, start);
+      const end = cr !== -1 && (lf === -1 || cr < lf) ? cr : lf;
+      if (end === -1) break;
+      this.line(this.partial === undefined ? chunk.toString('utf8', start, end) : this.joined(chunk, start, end));
+      let next = end + 1;
+      if (end === cr) {
+        if (next === chunk.length) this.skipLeadingLf = true;
+        else if (chunk[next] === LF) next++;
       }
-      start = i + 1;
+      start = next;
     }
     if (start < chunk.length) {
       const rest = chunk.subarray(start);
