@@ -91,6 +91,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0,
  * a later flag wins, so `--no-single-threaded-gc` measures without it).
  */
 export const VOICE_RUNTIME_NODE_FLAGS: string[] = (process.env.BENCH_VOICE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+/** The same for the floor process (`BENCH_FLOOR_NODE_FLAGS`, e.g. `--perf-prof` to profile it with perf). */
+export const FLOOR_RUNTIME_NODE_FLAGS: string[] = (process.env.BENCH_FLOOR_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
 export async function startTarget(
   ctx: PhaseContext,
@@ -147,7 +149,7 @@ export async function startTarget(
         })
       : startChild({
           name: 'floor',
-          nodeFlags: [...TS_LOADER_FLAGS, ...probeFlags, ...nodeFlags],
+          nodeFlags: [...TS_LOADER_FLAGS, ...FLOOR_RUNTIME_NODE_FLAGS, ...probeFlags, ...nodeFlags],
           args: [
             join(ctx.repoRoot, 'bench/floor-forwarder.ts'),
             '--port',

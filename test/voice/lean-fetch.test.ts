@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { createLeanFetch } from '../../services/voice/src/providers/http/lean-fetch';
 import { isAbortError } from '../../services/voice/src/providers/provider-error';
+import { streamBody } from '../../services/voice/src/providers/http/stream-body';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -103,6 +104,39 @@ describe('lean fetch', () => {
     expect(isAbortError(err)).toBe(true);
     await new Promise((r) => setTimeout(r, 50));
     expect(closedRequests).toContain('/midbody');
+  });
+
+  it('pushes the body to a receiver; a receiver that throws mid-body ends the read and closes the request', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'audio/pcm' });
+      res.write(Buffer.alloc(320, 1));
+      setTimeout(() => res.write(Buffer.alloc(320, 2)), 10);
+    };
+    const res = await leanFetch(`${baseUrl}/receiver-throws`);
+    const seen: number[] = [];
+    const err = await streamBody(res.body as never, (chunk) => {
+      seen.push(chunk[0] as number);
+      if (seen.length === 2) throw new Error('odd-length audio');
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('odd-length audio');
+    expect(seen).toEqual([1, 2]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closedRequests).toContain('/receiver-throws');
+  });
+
+  it('keeps the connection for the next request after a body read to its end', async () => {
+    const ports = new Set<number>();
+    handler = (req, res) => {
+      ports.add(req.socket.remotePort ?? 0);
+      res.end('ok');
+    };
+    for (let i = 0; i < 3; i++) {
+      expect(await (await leanFetch(`${baseUrl}/again`)).text()).toBe('ok');
+      // undici hands the connection back after the body's end has been reported: a request sent
+      // in that same turn would open a second one.
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(ports.size).toBe(1);
   });
 
   it('a refused connection rejects with a TypeError, as fetch does', async () => {

@@ -1,4 +1,5 @@
 import { sharedLeanFetch } from './lean-fetch';
+import { PushBody } from './push-body';
 
 /**
  * The `fetcher` option of the Fern-generated SDKs (@elevenlabs/elevenlabs-js, @deepgram/sdk): the
@@ -162,8 +163,9 @@ export function createFernFetcher(fetchFn: typeof fetch = sharedLeanFetch()) {
       }
       const streamed = res.ok && (args.responseType === 'streaming' || args.responseType === 'sse' || args.responseType === 'binary-response');
       if (streamed) {
-        const body = res.body as unknown as { once?: (event: 'close', listener: () => void) => unknown } | null;
-        if (typeof body?.once === 'function') body.once('close', detach);
+        const body: unknown = res.body;
+        if (body instanceof PushBody) body.onClose(detach);
+        else if (typeof (body as { once?: unknown } | null)?.once === 'function') (body as NodeJS.EventEmitter).once('close', detach);
         else detach();
       }
       if (res.status >= 200 && res.status < 400) {

@@ -1,10 +1,12 @@
-import type { Readable } from 'node:stream';
-import { Agent, type Dispatcher, request } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Agent, type Dispatcher } from 'undici';
+import { PushBody } from './push-body';
 
 /**
  * The `fetch` we hand to the provider SDKs (openai, @elevenlabs/elevenlabs-js, @deepgram/sdk all
- * take a `fetch` option). It sends the request with undici's `request()` and answers with a small
- * Response whose `body` is undici's Node stream instead of a WHATWG ReadableStream.
+ * take a `fetch` option). It drives undici's dispatcher with its own handler and answers with a
+ * small Response whose `body` is a PushBody (push-body.ts: chunks go from the HTTP parser straight
+ * to the reader) instead of a WHATWG ReadableStream.
  *
  * Why: at 200 calls the heap-sampling profile (objects that outlived a young-generation GC) put
  * Node's built-in fetch and the web streams behind it at 62% of all bytes promoted to the old
@@ -13,7 +15,7 @@ import { Agent, type Dispatcher, request } from 'undici';
  * mark-compact; those 20 ms scavenges were the event-loop stalls that made frames late.
  *
  * The SDKs read only `ok`, `status`, `statusText`, `url`, `headers`, `body` (which they iterate
- * with `for await`, or hand to us) and `text()`/`json()`/`arrayBuffer()` on errors; the tests in
+ * with `for await`, or hand to us: stream-body.ts reads it) and `text()`/`json()`/`arrayBuffer()` on errors; the tests in
  * test/voice/lean-fetch.test.ts run each SDK through this against our emulators.
  */
 
@@ -31,26 +33,31 @@ export class LeanResponse {
   readonly ok: boolean;
   readonly redirected = false;
   readonly type = 'basic';
-  private used = false;
+  private headerObject: Headers | undefined;
 
   constructor(
     readonly status: number,
     readonly statusText: string,
     readonly url: string,
-    readonly headers: Headers,
-    private readonly stream: Readable,
+    private readonly rawHeaders: IncomingHttpHeaders,
+    private readonly stream: PushBody,
   ) {
     this.ok = status >= 200 && status < 300;
   }
 
-  /** An async-iterable Node stream of the body bytes; breaking out of the loop destroys it. */
-  get body(): Readable {
-    this.used = true;
+  /** Built when first read: most streamed answers are only ever asked their status. */
+  get headers(): Headers {
+    this.headerObject ??= responseHeaders(this.rawHeaders);
+    return this.headerObject;
+  }
+
+  /** The body's bytes as they arrive: push them with stream-body.ts, or iterate with `for await`. */
+  get body(): PushBody {
     return this.stream;
   }
 
   get bodyUsed(): boolean {
-    return this.used;
+    return this.stream.used;
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
@@ -59,10 +66,8 @@ export class LeanResponse {
   }
 
   async bytes(): Promise<Uint8Array> {
-    if (this.used) throw new TypeError('Body has already been consumed');
-    this.used = true;
     const chunks: Buffer[] = [];
-    for await (const chunk of this.stream) chunks.push(chunk as Buffer);
+    await this.stream.pipe((chunk) => chunks.push(chunk));
     return Buffer.concat(chunks);
   }
 
@@ -107,7 +112,7 @@ function requestBody(body: FetchInit['body']): string | Uint8Array | undefined {
   throw new TypeError(`lean fetch: unsupported request body (${Object.prototype.toString.call(body)})`);
 }
 
-function responseHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+function responseHeaders(raw: IncomingHttpHeaders): Headers {
   const headers = new Headers();
   for (const key in raw) {
     const value = raw[key];
@@ -129,32 +134,111 @@ export interface LeanFetchOptions {
   dispatcher?: Dispatcher;
 }
 
-/** A `fetch`-compatible function over undici's `request()` (see the module comment for why). */
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError');
+}
+
+/**
+ * One request's undici handler: resolves with the response at its headers, then feeds the body.
+ * The caller's signal cancels it at any point; an abort rejects with the signal's reason (an
+ * AbortError), as fetch does, and any other failure with fetch's `TypeError('fetch failed')`.
+ */
+class LeanRequest implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private body: PushBody | undefined;
+  private pendingAbort: Error | undefined;
+  private settled = false;
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly signal: AbortSignal | undefined,
+    private readonly resolve: (res: LeanResponse) => void,
+    private readonly reject: (err: Error) => void,
+  ) {
+    if (signal) {
+      this.onAbort = () => this.abort(abortReason(signal));
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.pendingAbort) controller.abort(this.pendingAbort);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+    this.body = new PushBody(controller);
+    this.settled = true;
+    this.resolve(new LeanResponse(statusCode, statusMessage ?? '', this.url, headers, this.body));
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.body?.data(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.detach();
+    this.body?.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.detach();
+    const aborted = this.signal?.aborted === true;
+    const reason = aborted ? abortReason(this.signal!) : err;
+    if (this.body) {
+      this.body.fail(reason);
+    } else if (!this.settled) {
+      this.settled = true;
+      this.reject(aborted || err instanceof TypeError ? reason : new TypeError('fetch failed', { cause: err }));
+    }
+  }
+
+  private abort(reason: Error): void {
+    if (this.controller) this.controller.abort(reason);
+    else this.pendingAbort = reason; // not on a connection yet: onRequestStart aborts it
+    if (!this.settled) {
+      // A request still queued for a connection may not hear the abort until it gets one.
+      this.settled = true;
+      this.reject(reason);
+    }
+  }
+
+  private detach(): void {
+    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+  }
+}
+
+/** A `fetch`-compatible function over undici's dispatcher (see the module comment for why). */
 export function createLeanFetch(opts: LeanFetchOptions = {}): typeof fetch {
   const dispatcher = opts.dispatcher ?? new Agent(DEFAULT_AGENT_OPTIONS);
-  const leanFetch = async (input: FetchInput, init: FetchInit = {}): Promise<LeanResponse> => {
+  const leanFetch = (input: FetchInput, init: FetchInit = {}): Promise<LeanResponse> => {
     if (typeof input === 'object' && !(input instanceof URL)) {
-      throw new TypeError('lean fetch: pass a URL string and init, not a Request');
+      return Promise.reject(new TypeError('lean fetch: pass a URL string and init, not a Request'));
     }
     const url = urlOf(input);
     const signal = init.signal ?? undefined;
-    signal?.throwIfAborted();
-    const method = (init.method ?? 'GET').toUpperCase() as Dispatcher.HttpMethod;
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    let target: URL;
+    let body: string | Uint8Array | undefined;
     try {
-      const res = await request(url, {
-        method,
-        headers: headerRecord(init.headers),
-        body: requestBody(init.body),
-        ...(signal ? { signal } : {}),
-        dispatcher,
-      });
-      return new LeanResponse(res.statusCode, '', url, responseHeaders(res.headers), res.body);
+      target = new URL(url);
+      body = requestBody(init.body);
     } catch (err) {
-      // Keep fetch's contract: an abort rejects with the signal's reason (an AbortError).
-      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError');
-      if (err instanceof TypeError) throw err;
-      throw new TypeError('fetch failed', { cause: err });
+      return Promise.reject(err instanceof TypeError ? err : new TypeError(String(err)));
     }
+    const method = (init.method ?? 'GET').toUpperCase() as Dispatcher.HttpMethod;
+    return new Promise<LeanResponse>((resolve, reject) => {
+      const handler = new LeanRequest(url, signal, resolve, reject);
+      try {
+        dispatcher.dispatch(
+          { origin: target.origin, path: `${target.pathname}${target.search}`, method, headers: headerRecord(init.headers), body: body ?? null },
+          handler,
+        );
+      } catch (err) {
+        handler.onResponseError(undefined as never, err instanceof Error ? err : new Error(String(err)));
+      }
+    });
   };
   // The SDKs type their option as `typeof fetch`; they use only what LeanResponse has (module comment).
   return leanFetch as unknown as typeof fetch;

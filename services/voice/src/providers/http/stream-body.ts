@@ -1,10 +1,11 @@
 import { finished } from 'node:stream';
+import { PushBody } from './push-body';
 
 /** Takes each chunk of a response body as it arrives; throwing ends the body with that error. */
 export type ChunkReceiver = (chunk: Buffer) => void;
 
-/** A response body as the provider SDKs hand it over: our lean fetch's Node stream, or a platform fetch's web stream. */
-export type ResponseBody = ReadableStream<Uint8Array> | NodeBody;
+/** A response body as the provider SDKs hand it over: our lean fetch's PushBody, a Node stream, or a platform fetch's web stream. */
+export type ResponseBody = PushBody | ReadableStream<Uint8Array> | NodeBody;
 
 export type NodeBody = NodeJS.ReadableStream & { destroy(err?: Error): void; destroyed?: boolean };
 
@@ -17,12 +18,14 @@ function asBuffer(value: Uint8Array): Buffer {
 }
 
 /**
- * Pushes a response body's bytes to `onChunk`: a Node stream (our lean fetch) through 'data'
- * events, with no promise per chunk; a web ReadableStream (a platform fetch) through its reader.
+ * Pushes a response body's bytes to `onChunk`: our lean fetch's PushBody straight from the HTTP
+ * parser; a Node stream through 'data' events, with no promise per chunk; a web ReadableStream
+ * (a platform fetch) through its reader.
  * Resolves at the end of the body, rejects with the body's error (an abort included). A receiver
  * that throws ends the body with that error.
  */
 export function streamBody(body: ResponseBody, onChunk: ChunkReceiver): Promise<void> {
+  if (body instanceof PushBody) return body.pipe(onChunk);
   if (isNodeStream(body)) {
     return new Promise<void>((resolve, reject) => {
       const onData = (value: Uint8Array): void => {
