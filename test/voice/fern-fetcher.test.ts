@@ -109,4 +109,20 @@ describe('Fern fetcher under the ElevenLabs SDK', () => {
     const err = await client().textToSpeech.stream('v', { text: 'x' }, { abortSignal: ac.signal }).catch((e: unknown) => e);
     expect(isAbortError(err)).toBe(true);
   });
+
+  it('resolves header suppliers (functions and promises) as Fern does, and sends plain values as they are', async () => {
+    let seen: Record<string, unknown> = {};
+    handler = (req, res) => {
+      seen = { plain: req.headers['x-plain'], fn: req.headers['x-fn'], promised: req.headers['x-promised'], n: req.headers['x-n'], none: req.headers['x-none'] };
+      res.end('{}');
+    };
+    const res = await createFernFetcher()({
+      url: `${baseUrl}/headers`,
+      method: 'GET',
+      headers: { 'x-plain': 'a', 'x-fn': () => 'b', 'x-promised': Promise.resolve('c'), 'x-n': 7, 'x-none': undefined },
+      responseType: 'json',
+    });
+    expect(res.ok).toBe(true);
+    expect(seen).toEqual({ plain: 'a', fn: 'b', promised: 'c', n: '7', none: undefined });
+  });
 });

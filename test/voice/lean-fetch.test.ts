@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { createLeanFetch } from '../../services/voice/src/providers/http/lean-fetch';
-import { isAbortError } from '../../services/voice/src/providers/provider-error';
+import { cancellation, isAbortError } from '../../services/voice/src/providers/provider-error';
 import { streamBody } from '../../services/voice/src/providers/http/stream-body';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -137,6 +137,23 @@ describe('lean fetch', () => {
       await new Promise((r) => setImmediate(r));
     }
     expect(ports.size).toBe(1);
+  });
+
+  it('a cancellation we chose (barge-in) reaches the reader as that reason: an AbortError without a stack', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200);
+      res.write(Buffer.alloc(100));
+    };
+    const limit = Error.stackTraceLimit;
+    const ac = new AbortController();
+    const res = await leanFetch(`${baseUrl}/barge-in`, { signal: ac.signal });
+    const err = await streamBody(res.body as never, () => ac.abort(cancellation('barge-in'))).catch((e: unknown) => e);
+    expect(isAbortError(err)).toBe(true);
+    expect((err as Error).message).toBe('barge-in');
+    expect((err as Error).stack?.split('\n')).toHaveLength(1);
+    expect(Error.stackTraceLimit).toBe(limit);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closedRequests).toContain('/barge-in');
   });
 
   it('a refused connection rejects with a TypeError, as fetch does', async () => {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { AgentConfig } from '../agents/agent-config';
 import { clearFrame, markFrame, mediaFrameEncoder } from '../exotel/stream-protocol';
 import type { ChatMessage, LlmProvider } from '../providers/llm/llm-provider';
-import { isAbortError } from '../providers/provider-error';
+import { cancellation, isAbortError } from '../providers/provider-error';
 import type { SttProvider, SttTranscript } from '../providers/stt/stt-provider';
 import { isBackchannelOnly, isBargeIn } from './barge-in-policy';
 import { PlaybackTracker } from './playback-tracker';
@@ -182,7 +182,7 @@ export class CallSession {
     this.ended = true;
     const cur = this.current;
     if (cur) {
-      cur.abort.abort();
+      cur.abort.abort(cancellation('call ended'));
       const { heardText } = this.tracker.finish(Date.now());
       if (heardText) this.deps.observer.transcript('agent', heardText, true);
       this.current = undefined;
@@ -190,7 +190,7 @@ export class CallSession {
     clearTimeout(this.silenceTimer);
     clearTimeout(this.holdTimer);
     clearTimeout(this.dtmfTimer);
-    this.sttAbort.abort();
+    this.sttAbort.abort(cancellation('call ended'));
     this.stt?.close();
     this.deps.logger.info({ reason, turns: this.turnCounter }, 'call ended');
   }
@@ -257,7 +257,7 @@ export class CallSession {
     if (!cur) return;
     this.current = undefined;
     this.channel.send(clearFrame(this.streamSid));
-    cur.abort.abort();
+    cur.abort.abort(cancellation('barge-in'));
     const { heardText } = this.tracker.finish(Date.now());
     if (heardText) {
       this.history.push({ role: 'assistant', content: heardText });

@@ -55,7 +55,7 @@ export class LimitedLlm implements LlmProvider {
       if (timedOut && !signal.aborted) return new ProviderError('openai', timedOut, 408, { cause: err });
       return err;
     };
-    const onOuterAbort = (): void => attempt?.abort();
+    const onOuterAbort = (): void => attempt?.abort(signal.reason);
     signal.addEventListener('abort', onOuterAbort, { once: true });
     // Settles at the first token (or at an answer without one): the retry and the breaker judge
     // only that part, because once the caller has heard words a retry would repeat them. `rest`

@@ -113,7 +113,9 @@ export class ResilientSynthesizer implements SpeechSynthesizer {
               onAudio(chunk);
             });
             request.then(
-              () => rejectFirst(new ProviderError(v.provider, 'empty audio')), // a no-op once started
+              () => {
+                if (!started) rejectFirst(new ProviderError(v.provider, 'empty audio'));
+              },
               (err: unknown) => rejectFirst(err),
             );
             done = request;

@@ -50,21 +50,33 @@ export type FernApiResponse<R> =
 const ABORTED: FernRawResponse = { headers: new Headers(), redirected: false, status: 499, statusText: 'Client Closed Request', type: 'error', url: '' };
 const UNKNOWN: FernRawResponse = { headers: new Headers(), redirected: false, status: 0, statusText: 'Unknown Error', type: 'error', url: '' };
 
-async function headerValue(value: unknown): Promise<string | undefined> {
-  // Fern header values may be suppliers (functions or promises) resolved per request.
-  const resolved: unknown = await (typeof value === 'function' ? (value as () => unknown)() : value);
-  if (resolved === undefined || resolved === null) return undefined;
-  return typeof resolved === 'string' ? resolved : String(resolved as string | number | boolean);
+function headerText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : String(value as string | number | boolean);
 }
 
-async function requestHeaders(args: FernFetcherArgs): Promise<Record<string, string>> {
+/** Fern header values may be suppliers (functions or promises) resolved per request; most are plain strings. */
+function requestHeaders(args: FernFetcherArgs): Record<string, string> | Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(args.headers ?? {})) {
-    const v = await headerValue(value);
-    if (v !== undefined) out[key] = v;
+  let pending: Array<Promise<void>> | undefined;
+  const headers = args.headers ?? {};
+  for (const key in headers) {
+    const value = headers[key];
+    const supplied: unknown = typeof value === 'function' ? (value as () => unknown)() : value;
+    if (supplied instanceof Promise) {
+      (pending ??= []).push(
+        supplied.then((resolved: unknown) => {
+          const v = headerText(resolved);
+          if (v !== undefined) out[key] = v;
+        }),
+      );
+    } else {
+      const v = headerText(supplied);
+      if (v !== undefined) out[key] = v;
+    }
   }
   if (args.contentType !== undefined && args.body !== undefined) out['Content-Type'] = args.contentType;
-  return out;
+  return pending ? Promise.all(pending).then(() => out) : out;
 }
 
 function requestUrl(args: FernFetcherArgs): string {
@@ -99,7 +111,17 @@ async function errorBody(res: Response): Promise<unknown> {
 }
 
 function rawOf(res: Response): FernRawResponse {
-  return { headers: res.headers, redirected: false, status: res.status, statusText: res.statusText, type: 'basic', url: res.url };
+  return {
+    // Read only by callers that ask (the lean fetch builds a Headers object on first read).
+    get headers() {
+      return res.headers;
+    },
+    redirected: false,
+    status: res.status,
+    statusText: res.statusText,
+    type: 'basic',
+    url: res.url,
+  };
 }
 
 async function successBody(res: Response, responseType: FernFetcherArgs['responseType']): Promise<unknown> {
@@ -152,9 +174,10 @@ export function createFernFetcher(fetchFn: typeof fetch = sharedLeanFetch()) {
     try {
       let res: Response;
       try {
+        const headers = requestHeaders(args);
         res = await fetchFn(requestUrl(args), {
           method: args.method,
-          headers: await requestHeaders(args),
+          headers: headers instanceof Promise ? await headers : headers,
           body: requestBody(args),
           signal: controller.signal,
         });

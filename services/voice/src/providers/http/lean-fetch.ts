@@ -134,8 +134,10 @@ export interface LeanFetchOptions {
   dispatcher?: Dispatcher;
 }
 
+/** fetch rejects with the signal's reason itself (an Error or DOMException, from any realm). */
 function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError');
+  const reason: unknown = signal.reason;
+  return typeof reason === 'object' && reason !== null ? (reason as Error) : new DOMException('This operation was aborted', 'AbortError');
 }
 
 /**
