@@ -74,8 +74,15 @@ export interface PhaseResult {
 export interface StepResult {
   concurrency: number;
   voice: PhaseResult;
+  /** The floor measured just before the voice phase. */
   floor: PhaseResult | null;
-  /** Our CPU per call-second over the floor's. */
+  /** The floor measured again just after it: the two bracket the voice phase in time. */
+  floorAfter: PhaseResult | null;
+  /** The mean of the floor phases' CPU per call-second: what the ratio divides by. */
+  floorCpuPerCallSecond: number | null;
+  /** Floor after ÷ floor before: how much the machine moved while the step ran (1 = not at all). */
+  floorDrift: number | null;
+  /** Our CPU per call-second over the floor's (the mean of the phases around ours). */
   cpuRatioToFloor: number | null;
   /** The process that was closest to a full core (or cores) at this step. */
   busiest: { name: string; coreShare: number };

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { BenchResults, ProfileSummary, StepResult } from './bench-types';
 import { renderChart } from './chart-svg';
 import { TARGETS } from './step-metrics';
-import { marginalRssPerCallBytes } from './summary-text';
+import { floorText, marginalRssPerCallBytes } from './summary-text';
 
 /** docs/benchmarks.md is hand-written prose around one block the bench regenerates. */
 export const BLOCK_START = '<!-- bench:results:start (written by npm run bench; edits inside are overwritten) -->';
@@ -20,7 +20,7 @@ function stepRow(s: StepResult): string {
     s.concurrency,
     num(v.meanActiveCalls, 0),
     num(v.cpuPerCallSecond * 1000, 2),
-    s.floor ? num(s.floor.cpuPerCallSecond * 1000, 2) : '-',
+    floorText(s),
     s.cpuRatioToFloor === null ? '-' : `x${s.cpuRatioToFloor.toFixed(2)}`,
     v.overheadMs ? `${num(v.overheadMs.p50, 0)} / ${num(v.overheadMs.p95, 0)} / ${num(v.overheadMs.p99, 0)}` : '-',
     `${num(v.probeLatencyMs.p50)} / ${num(v.probeLatencyMs.p99)}`,
@@ -43,7 +43,7 @@ export function resultsTable(steps: readonly StepResult[]): string {
     'calls',
     'mean up',
     'voice CPU ms / call-s',
-    'floor CPU ms / call-s',
+    'floor CPU ms / call-s: mean (before → after)',
     'ratio',
     'overhead p50 / p95 / p99 ms',
     'probe p50 / p99 ms',

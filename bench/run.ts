@@ -155,14 +155,18 @@ async function main(): Promise<number> {
       log,
     };
     for (const concurrency of opts.steps) {
+      // Floor, voice, floor: the two floor phases bracket ours in time, so a machine that speeds
+      // up or slows down over the step moves both sides of the ratio alike.
+      const floors: PhaseResult[] = [];
+      const floorPhase = async (when: string): Promise<void> => {
+        log(`step ${concurrency}: floor (${when})`);
+        floors.push(await runPhase(ctx, { target: 'floor', concurrency, rampSec: opts.rampSec, settleSec: opts.settleSec, steadySec: opts.floorSteadySec }));
+      };
+      if (opts.floor) await floorPhase('before');
       log(`step ${concurrency}: voice`);
       const v = await runPhase(ctx, { target: 'voice', concurrency, rampSec: opts.rampSec, settleSec: opts.settleSec, steadySec: opts.steadySec });
-      let f: PhaseResult | null = null;
-      if (opts.floor) {
-        log(`step ${concurrency}: floor`);
-        f = await runPhase(ctx, { target: 'floor', concurrency, rampSec: opts.rampSec, settleSec: opts.settleSec, steadySec: opts.floorSteadySec });
-      }
-      const step = combineStep(v, f, Math.max(1, cores - 1));
+      if (opts.floor) await floorPhase('after');
+      const step = combineStep(v, floors, Math.max(1, cores - 1));
       steps.push(step);
       log(formatStepLine(step));
       stoppedBecause = stopReason(step);

@@ -59,18 +59,29 @@ export function meetsLatencyTargets(voice: PhaseResult): boolean {
  * Combines a step's two phases. `loadGenCores` is how many cores the simulator and emulators
  * share; when together they (or either one) come near it, the step measured the load generator.
  */
-export function combineStep(voice: PhaseResult, floor: PhaseResult | null, loadGenCores: number): StepResult {
+/**
+ * One step from its phases. `floors` are the floor phases around the voice phase (before, after):
+ * the machine's speed moves over minutes, so the ratio divides by their mean rather than by one
+ * floor measured minutes away from ours.
+ */
+export function combineStep(voice: PhaseResult, floors: readonly PhaseResult[], loadGenCores: number): StepResult {
   const shares = Object.entries(voice.processes).map(([name, u]) => ({ name, coreShare: u.coreShare }));
   const busiest = shares.reduce((a, b) => (b.coreShare > a.coreShare ? b : a), { name: 'voice', coreShare: 0 });
   const loadGen = (p: PhaseResult): number => (p.processes.emulators?.coreShare ?? 0) + (p.processes.simulator?.coreShare ?? 0);
-  const loadGeneratorSaturated = [voice, floor].some(
-    (p) => p !== null && (loadGen(p) >= SATURATED_CORE_SHARE * loadGenCores || (p.processes.simulator?.coreShare ?? 0) >= SATURATED_CORE_SHARE),
+  const loadGeneratorSaturated = [voice, ...floors].some(
+    (p) => loadGen(p) >= SATURATED_CORE_SHARE * loadGenCores || (p.processes.simulator?.coreShare ?? 0) >= SATURATED_CORE_SHARE,
   );
+  const measured = floors.filter((f) => f.cpuPerCallSecond > 0);
+  const floorCpu = measured.length > 0 ? measured.reduce((sum, f) => sum + f.cpuPerCallSecond, 0) / measured.length : null;
+  const [before, after] = floors;
   return {
     concurrency: voice.concurrency,
     voice,
-    floor,
-    cpuRatioToFloor: floor !== null && floor.cpuPerCallSecond > 0 ? voice.cpuPerCallSecond / floor.cpuPerCallSecond : null,
+    floor: before ?? null,
+    floorAfter: after ?? null,
+    floorCpuPerCallSecond: floorCpu,
+    floorDrift: before !== undefined && after !== undefined && before.cpuPerCallSecond > 0 ? after.cpuPerCallSecond / before.cpuPerCallSecond : null,
+    cpuRatioToFloor: floorCpu !== null ? voice.cpuPerCallSecond / floorCpu : null,
     busiest,
     loadGeneratorSaturated,
     meetsLatencyTargets: meetsLatencyTargets(voice),

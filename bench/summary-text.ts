@@ -4,6 +4,14 @@ import type { TARGETS } from './step-metrics';
 const kb = (bytes: number | null): string => (bytes === null ? '-' : `${Math.round(bytes / 1024)} KB`);
 const ms = (v: number | undefined): string => (v === undefined ? '-' : `${Math.round(v * 10) / 10} ms`);
 
+/** The floor's CPU per call-second: the mean, and the phases before and after ours when both ran. */
+export function floorText(s: StepResult): string {
+  const f = (v: number): string => (v * 1000).toFixed(2);
+  if (s.floorCpuPerCallSecond === null) return '-';
+  if (s.floor === null || s.floorAfter === null) return f(s.floorCpuPerCallSecond);
+  return `${f(s.floorCpuPerCallSecond)} (${f(s.floor.cpuPerCallSecond)} → ${f(s.floorAfter.cpuPerCallSecond)})`;
+}
+
 /** One line per step on stderr while the bench runs. */
 export function formatStepLine(s: StepResult): string {
   const v = s.voice;
@@ -11,7 +19,7 @@ export function formatStepLine(s: StepResult): string {
   return [
     `step ${s.concurrency}: ${v.meanActiveCalls.toFixed(0)} calls up`,
     `voice ${(v.cpuPerCallSecond * 1000).toFixed(2)} ms CPU/call-s`,
-    s.floor ? `floor ${(s.floor.cpuPerCallSecond * 1000).toFixed(2)} (x${s.cpuRatioToFloor?.toFixed(2) ?? '-'})` : 'no floor',
+    s.floorCpuPerCallSecond !== null ? `floor ${floorText(s)} (x${s.cpuRatioToFloor?.toFixed(2) ?? '-'})` : 'no floor',
     `overhead p99 ${ms(v.overheadMs?.p99)}`,
     `probe p99 ${ms(v.probeLatencyMs.p99)}`,
     `late ${v.callers.lateFrames}`,

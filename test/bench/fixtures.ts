@@ -47,7 +47,7 @@ export function phase(overrides: Partial<PhaseResult> & Pick<PhaseResult, 'targe
 export function step(concurrency: number, voice: Partial<PhaseResult> = {}, floorCpuPerCallSecond = 0.001): StepResult {
   return combineStep(
     phase({ target: 'voice', concurrency, ...voice }),
-    phase({ target: 'floor', concurrency, cpuPerCallSecond: floorCpuPerCallSecond }),
+    [phase({ target: 'floor', concurrency, cpuPerCallSecond: floorCpuPerCallSecond })],
     1,
   );
 }

@@ -83,13 +83,26 @@ describe('verdicts', () => {
     const s = step(100, { processes: { voice: { cpuSec: 5, coreShare: 0.25 }, emulators: { cpuSec: 9, coreShare: 0.45 }, simulator: { cpuSec: 1, coreShare: 0.05 } } }, 0.0008);
     expect(s.cpuRatioToFloor).toBeCloseTo(2.5, 6);
     expect(s.busiest).toEqual({ name: 'emulators', coreShare: 0.45 });
-    expect(combineStep(phase({ target: 'voice', concurrency: 5 }), null, 1).cpuRatioToFloor).toBeNull();
+    expect(combineStep(phase({ target: 'voice', concurrency: 5 }), [], 1).cpuRatioToFloor).toBeNull();
+  });
+
+  it('divides by the mean of the floor phases before and after ours, and reports how far the floor moved', () => {
+    const voice = phase({ target: 'voice', concurrency: 200, cpuPerCallSecond: 0.0012 });
+    const s = combineStep(voice, [phase({ target: 'floor', concurrency: 200, cpuPerCallSecond: 0.0005 }), phase({ target: 'floor', concurrency: 200, cpuPerCallSecond: 0.0007 })], 1);
+    expect(s.floorCpuPerCallSecond).toBeCloseTo(0.0006, 9);
+    expect(s.cpuRatioToFloor).toBeCloseTo(2, 6);
+    expect(s.floorDrift).toBeCloseTo(1.4, 6);
+    expect(s.floor?.cpuPerCallSecond).toBe(0.0005);
+    expect(s.floorAfter?.cpuPerCallSecond).toBe(0.0007);
+    const once = combineStep(voice, [phase({ target: 'floor', concurrency: 200, cpuPerCallSecond: 0.0006 })], 1);
+    expect(once.floorDrift).toBeNull();
+    expect(once.cpuRatioToFloor).toBeCloseTo(2, 6);
   });
 
   it('calls the load generator saturated when simulator + emulators fill their cores', () => {
     const busy = { voice: { cpuSec: 1, coreShare: 0.2 }, emulators: { cpuSec: 1, coreShare: 0.5 }, simulator: { cpuSec: 1, coreShare: 0.45 } };
     expect(step(200, { processes: busy }).loadGeneratorSaturated).toBe(true);
-    expect(combineStep(phase({ target: 'voice', concurrency: 200, processes: busy }), null, 3).loadGeneratorSaturated).toBe(false);
+    expect(combineStep(phase({ target: 'voice', concurrency: 200, processes: busy }), [], 3).loadGeneratorSaturated).toBe(false);
     expect(stopReason(step(200, { processes: busy }))).toMatch(/load generator/);
   });
 
