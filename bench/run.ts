@@ -210,10 +210,13 @@ async function main(): Promise<number> {
     stoppedBecause,
     profile,
   };
-  const resultsDir = join(REPO_ROOT, 'bench/results');
-  mkdirSync(resultsDir, { recursive: true });
+  // The dated file is the raw data behind docs/benchmarks.md: only a run that rewrites the docs
+  // may replace it. A --no-docs run (an A/B, one step) goes to bench/results/adhoc/ (ignored by git).
   const day = results.date.slice(0, 10);
-  const resultsFile = join(resultsDir, opts.mode === 'full' ? `${day}.json` : `${day}-quick.json`);
+  const resultsDir = join(REPO_ROOT, opts.docs ? 'bench/results' : 'bench/results/adhoc');
+  mkdirSync(resultsDir, { recursive: true });
+  const name = opts.docs ? day : results.date.replace(/[:.]/g, '-');
+  const resultsFile = join(resultsDir, opts.mode === 'full' ? `${name}.json` : `${name}-quick.json`);
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   log(`results: ${resultsFile}`);
   if (opts.docs) {
