@@ -51,8 +51,10 @@ export interface PhaseResult {
   steadyRssBytes: number;
   rssPerCallBytes: number;
   /**
-   * Voice only: V8 heapUsed + arrayBuffers from /api/stats (audio Buffers live off the heap);
-   * steady = the minimum of that sum over the window (polled every 2 s), i.e. the live set.
+   * Voice only: V8 heapUsed + arrayBuffers (audio Buffers live off the heap). Idle = after a full
+   * GC the loop probe forces (else one /api/stats sample); steady = the minimum of /api/stats
+   * polled every 2 s and of the probe's readings after V8's own mark-compacts in the window: an
+   * upper bound of the live set, close to it when a mark-compact ran.
    */
   idleLiveBytes: number | null;
   steadyLiveBytes: number | null;

@@ -20,12 +20,19 @@ export interface ChildOptions {
   logFile: string;
   /** Receives each stdout line; otherwise stdout goes to the log file. */
   onLine?: (line: string) => void;
+  /** Opens a Node IPC channel to the child (the loop probe answers requests on it). */
+  ipc?: boolean;
 }
 
 export interface RunningChild {
   name: string;
   pid: number;
   exited: Promise<number | null>;
+  /**
+   * Sends `message` over the IPC channel and resolves with the first reply `parse` accepts, or
+   * undefined after `timeoutMs`, without a channel, or when the child exits.
+   */
+  request<T>(message: unknown, parse: (reply: unknown) => T | undefined, timeoutMs: number): Promise<T | undefined>;
   /** SIGTERM (or the given signal), then SIGKILL after `graceMs`. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
@@ -57,8 +64,10 @@ export function startChild(opts: ChildOptions): RunningChild {
   const logFd = openSync(opts.logFile, 'a');
   const child: ChildProcess = spawn(command, args, {
     env: { ...process.env, ...opts.env },
-    stdio: ['ignore', opts.onLine ? 'pipe' : logFd, logFd],
+    stdio: opts.ipc ? ['ignore', opts.onLine ? 'pipe' : logFd, logFd, 'ipc'] : ['ignore', opts.onLine ? 'pipe' : logFd, logFd],
   });
+  // The channel must not keep this process alive after the child is done with.
+  child.channel?.unref();
   closeSync(logFd);
   if (child.pid === undefined) throw new Error(`${opts.name} did not start`);
   if (opts.onLine) {
@@ -72,6 +81,26 @@ export function startChild(opts: ChildOptions): RunningChild {
     name: opts.name,
     pid: child.pid,
     exited,
+    request<T>(message: unknown, parse: (reply: unknown) => T | undefined, timeoutMs: number): Promise<T | undefined> {
+      if (!child.connected) return Promise.resolve(undefined);
+      return new Promise<T | undefined>((resolve) => {
+        const done = (value: T | undefined): void => {
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          resolve(value);
+        };
+        const onMessage = (reply: unknown): void => {
+          const value = parse(reply);
+          if (value !== undefined) done(value);
+        };
+        const timer = setTimeout(() => done(undefined), timeoutMs);
+        child.on('message', onMessage);
+        void exited.then(() => done(undefined));
+        child.send(message as object, (err) => {
+          if (err) done(undefined);
+        });
+      });
+    },
     async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill(signal);

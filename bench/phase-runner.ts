@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import { z } from 'zod';
 import { percentiles } from '../services/shared/src/percentiles';
 import { VOICE_NODE_FLAGS } from '../scripts/build-voice';
@@ -102,7 +103,8 @@ export async function startTarget(
 ): Promise<{ child: RunningChild; baseUrl: string; loopStatsFile: string | null }> {
   const port = await freePort();
   const loopStatsFile = ctx.loopProbe === null ? null : join(ctx.logDir, `loop-${tag}.jsonl`);
-  const probeFlags = ctx.loopProbe === null ? [] : ['--require', ctx.loopProbe];
+  // --expose-gc lets the probe measure the idle live set after a full collection (loop-probe.ts).
+  const probeFlags = ctx.loopProbe === null ? [] : ['--expose-gc', '--require', ctx.loopProbe];
   const probeEnv = loopStatsFile === null ? {} : { BENCH_LOOP_STATS_FILE: loopStatsFile };
   const baseUrl = `http://127.0.0.1:${port}`;
   const limit = String(ctx.providerLimit);
@@ -120,6 +122,7 @@ export async function startTarget(
           args: [ctx.voice.entry],
           cpus: ctx.targetCpus,
           logFile: join(ctx.logDir, `voice-${tag}.log`),
+          ipc: ctx.loopProbe !== null,
           env: {
             ...probeEnv,
             PORT: String(port),
@@ -178,7 +181,30 @@ const loopLineSchema = z.object({
   delayMaxMs: z.number(),
   gcPauseMaxMs: z.number(),
   gcPauseTotalMs: z.number(),
+  liveAfterMajorGcMinBytes: z.number().nullable().optional(),
 });
+
+const liveReplySchema = z.object({ type: z.literal('live'), liveBytes: z.number().nullable() });
+
+/** Bundles bench/loop-probe.ts from `sourceRoot` into `outDir` for `node --require`; returns its path. */
+export function buildLoopProbe(sourceRoot: string, outDir: string): string {
+  const outfile = join(outDir, 'loop-probe.js');
+  buildSync({ entryPoints: [join(sourceRoot, 'bench/loop-probe.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+  return outfile;
+}
+
+/** The target's live set after a forced full GC, from the loop probe (undefined without one). */
+export async function measureLiveAfterFullGc(child: RunningChild): Promise<number | undefined> {
+  const reply = await child.request(
+    { type: 'measure-live' },
+    (m) => {
+      const parsed = liveReplySchema.safeParse(m);
+      return parsed.success ? parsed.data : undefined;
+    },
+    10_000,
+  );
+  return reply?.liveBytes ?? undefined;
+}
 
 /** The probe's last line written at or before `atMs` (its figures cover everything since the window opened). */
 export function loopStatsAt(text: string, atMs: number): z.infer<typeof loopLineSchema> | undefined {
@@ -208,8 +234,9 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
   const { child: target, baseUrl, loopStatsFile } = await startTarget(ctx, opts.target, tag, opts.targetNodeFlags);
   try {
     await sleep(1000); // let start-up garbage settle before the idle baseline
-    const idle = sampleProcess(target.pid);
     const idleStats = opts.target === 'voice' ? await fetchStats(baseUrl) : undefined;
+    const idleLiveAfterGc = opts.target === 'voice' ? await measureLiveAfterFullGc(target) : undefined;
+    const idle = sampleProcess(target.pid);
     if (idle === undefined) throw new Error(`${opts.target} exited before the load started`);
     let targetExitCode: number | null | undefined;
     void target.exited.then((code) => (targetExitCode = code));
@@ -279,9 +306,9 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       }
     })();
 
-    // heapUsed swings with every collection; its minimum over the window is the live set. Array
-    // buffers (audio: Buffers live off the V8 heap) are freed with their JS handles, so they are
-    // added before taking the minimum.
+    // heapUsed swings with every collection; its minimum over the window bounds the live set from
+    // above (old-space garbage stays until a mark-compact). Array buffers (audio: Buffers live off
+    // the V8 heap) are freed with their JS handles, so they are added before taking the minimum.
     const heapSamples: number[] = [];
     const heapPolling =
       opts.target === 'voice'
@@ -332,9 +359,11 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
     const callSeconds = meanActiveCalls * windowSec;
     const targetCpu = processes[opts.target]?.cpuSec ?? 0;
     const steadyRss = nearest(rss, windowEndMs)?.value ?? idle.rssBytes;
-    const idleHeap = liveBytes(idleStats) ?? null;
+    // Both are upper bounds of the live set; the idle one is exact when the probe forced a full GC.
+    const idleHeap = idleLiveAfterGc ?? liveBytes(idleStats) ?? null;
     const endHeap = liveBytes(endStats);
     if (endHeap !== undefined) heapSamples.push(endHeap);
+    if (opts.target === 'voice' && typeof loop?.liveAfterMajorGcMinBytes === 'number') heapSamples.push(loop.liveAfterMajorGcMinBytes);
     const steadyHeap = heapSamples.length > 0 ? Math.min(...heapSamples) : null;
     const p = percentiles(probeMs);
     const round1 = (v: number) => Math.round(v * 10) / 10;

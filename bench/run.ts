@@ -7,14 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildSync } from 'esbuild';
 import { benchScript } from './bench-script';
 import { type BenchOptions, parseBenchArgs } from './bench-options';
 import type { BenchResults, PhaseResult, ProfileSummary, StepResult } from './bench-types';
 import { TS_LOADER_FLAGS, pinningAvailable, startChild, type RunningChild } from './child-process';
 import { summarizeCpuProfile } from './cpu-profile-summary';
 import { writeBenchDocs } from './docs-report';
-import { type PhaseContext, type VoiceLaunch, runPhase, startEmulatorsProcess } from './phase-runner';
+import { type PhaseContext, type VoiceLaunch, buildLoopProbe, runPhase, startEmulatorsProcess } from './phase-runner';
 import { procfsAvailable } from './proc-stats';
 import { snapshotSources } from './source-snapshot';
 import { SATURATED_CORE_SHARE, TARGETS, combineStep, maxCallsPerVcpu, stopReason } from './step-metrics';
@@ -63,10 +62,8 @@ async function voiceLaunch(opts: BenchOptions, sourceRoot: string, logDir: strin
 
 /** bench/loop-probe.ts as one CommonJS file any node process can --require (the bundle has no tsx). */
 function bundleLoopProbe(sourceRoot: string, logDir: string): string | null {
-  const outfile = join(logDir, 'loop-probe.js');
   try {
-    buildSync({ entryPoints: [join(sourceRoot, 'bench/loop-probe.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
-    return outfile;
+    return buildLoopProbe(sourceRoot, logDir);
   } catch (err) {
     log(`loop probe not built (${err instanceof Error ? err.message : String(err)}): event-loop delay from the /health probe only`);
     return null;
