@@ -5,8 +5,10 @@
  *   npm run build                        # -> dist/voice/
  *   npx tsx scripts/build-voice.ts --outdir /tmp/voice
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { build, type BuildResult } from 'esbuild';
+import { type SourceMapV3, keepSourceMappings } from './source-map-filter';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 export const VOICE_ENTRY = path.join(REPO_ROOT, 'services/voice/src/main.ts');
@@ -55,13 +57,16 @@ export const VOICE_EXTERNALS = [
  */
 export const VOICE_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=32', '--heap-growing-percent=50'] as const;
 
+/** The image's whole node command line before the script (the Dockerfile's CMD): stack traces in TypeScript terms, plus the V8 flags. */
+export const VOICE_IMAGE_NODE_FLAGS = ['--enable-source-maps', ...VOICE_NODE_FLAGS] as const;
+
 export interface BuildVoiceOptions {
   readonly outDir?: string;
 }
 
 export async function buildVoiceBundle(options: BuildVoiceOptions = {}): Promise<BuildResult<{ metafile: true }>> {
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
-  return build({
+  const result = await build({
     entryPoints: { index: VOICE_ENTRY },
     outdir: outDir,
     bundle: true,
@@ -69,11 +74,28 @@ export async function buildVoiceBundle(options: BuildVoiceOptions = {}): Promise
     target: 'node20',
     format: 'cjs',
     sourcemap: true,
+    // The image runs with --enable-source-maps: Node reads the map at start-up and keeps it. With
+    // the original sources inside (32 MB) the idle heap grew by 37 MB and RSS by 64 MB; without
+    // them by 16 MB and 7 MB. Stack traces need only the mappings.
+    sourcesContent: false,
     external: VOICE_EXTERNALS,
     legalComments: 'linked',
     logLevel: 'warning',
     metafile: true,
   });
+  mapOnlyOwnSources(path.join(outDir, 'index.js.map'));
+  return result;
+}
+
+/**
+ * The first stack trace Node formats decodes the whole map: with every package's mappings that was
+ * 832 ms of CPU in one go and 193 MB of heap kept for the life of the process (the benchmark's
+ * live set per call at 200 calls read 1.1 MB instead of ~0.12). Our frames keep their TypeScript
+ * positions; a library's frames show the bundle's line and the function's name.
+ */
+function mapOnlyOwnSources(mapFile: string): void {
+  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMapV3;
+  writeFileSync(mapFile, JSON.stringify(keepSourceMappings(map, (source) => !source.includes('node_modules/'))));
 }
 
 function parseOutDir(argv: string[]): string | undefined {

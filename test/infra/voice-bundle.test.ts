@@ -1,8 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import * as path from 'node:path';
-import { VOICE_NODE_FLAGS, buildVoiceBundle } from '../../scripts/build-voice';
+import { VOICE_IMAGE_NODE_FLAGS, buildVoiceBundle } from '../../scripts/build-voice';
 import { VOICE_BUILD_CONTEXT_EXCLUDES } from '../../lib/voice/voice-image';
 import { freePort } from '../support/free-port';
 
@@ -42,9 +43,9 @@ describe('the voice image', () => {
       'COPY --from=build --chown=node:node /src/node_modules/bufferutil/ ./node_modules/bufferutil/',
       'COPY --from=build --chown=node:node /src/node_modules/node-gyp-build/ ./node_modules/node-gyp-build/',
     ]);
-    // The benchmark measures the bundle with the same V8 flags (VOICE_NODE_FLAGS).
+    // The benchmark runs the bundle with the same command line (VOICE_IMAGE_NODE_FLAGS).
     const cmd = runtime.match(/^CMD (\[.*\])$/m)?.[1];
-    expect(JSON.parse(cmd ?? '[]')).toEqual(['node', '--enable-source-maps', ...VOICE_NODE_FLAGS, 'index.js']);
+    expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...VOICE_IMAGE_NODE_FLAGS, 'index.js']);
     // The build stage runs the same build the tests use.
     expect(dockerfile).toMatch(/^RUN npm ci /m);
     expect(dockerfile).toMatch(/^RUN npm run build$/m);
@@ -83,6 +84,17 @@ describe('the voice image', () => {
       expect(readdirSync(imageDir).sort()).toEqual(['index.js', 'index.js.LEGAL.txt', 'index.js.map', 'node_modules']);
     });
 
+    it('maps bundle positions back to the TypeScript sources, without carrying the sources themselves', () => {
+      // SourceMap is the implementation --enable-source-maps uses for stack traces.
+      const payload = JSON.parse(readFileSync(path.join(imageDir, 'index.js.map'), 'utf8')) as SourceMapPayload;
+      expect(payload.sourcesContent).toBeUndefined();
+      const lines = readFileSync(path.join(imageDir, 'index.js'), 'utf8').split('\n');
+      const line = lines.findIndex((l) => l.includes('function loadVoiceEnv('));
+      expect(line).toBeGreaterThan(-1);
+      const entry = new SourceMap(payload).findEntry(line, (lines[line] ?? '').indexOf('loadVoiceEnv'));
+      expect('originalSource' in entry ? entry.originalSource : undefined).toMatch(/services\/voice\/src\/config\/env\.ts$/);
+    });
+
     it('imports only sources the image build context contains (services/voice, services/shared)', () => {
       const sources = inputs.filter((input) => !input.includes('node_modules/'));
       expect(sources.length).toBeGreaterThan(0);
@@ -96,7 +108,7 @@ describe('the voice image', () => {
       const agentsFile = path.join(configDir, 'agents.json');
       writeFileSync(agentsFile, JSON.stringify([{ agentId: 'default' }]));
       let output = '';
-      child = spawn(process.execPath, ['--enable-source-maps', ...VOICE_NODE_FLAGS, 'index.js'], {
+      child = spawn(process.execPath, [...VOICE_IMAGE_NODE_FLAGS, 'index.js'], {
         cwd: imageDir,
         env: {
           PATH: process.env.PATH,
