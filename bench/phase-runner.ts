@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { z } from 'zod';
 import { percentiles } from '../services/shared/src/percentiles';
-import { VOICE_NODE_FLAGS } from '../scripts/build-voice';
+import { VOICE_IMAGE_NODE_FLAGS } from '../scripts/build-voice';
 import { freePort } from '../test/support/free-port';
 import type { LoadReport } from '../services/exotel-sim/src/index';
 import { type PhaseResult, type ProcessUsage, type TargetName, callerView } from './bench-types';
@@ -88,7 +88,7 @@ async function fetchStats(baseUrl: string): Promise<ServiceStats | undefined> {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
- * Extra V8 flags for the voice process, for A/B runs, after the image's own (VOICE_NODE_FLAGS;
+ * Extra V8 flags for the voice process, for A/B runs, after the image's own (VOICE_IMAGE_NODE_FLAGS;
  * a later flag wins, so `--no-single-threaded-gc` measures without it).
  */
 export const VOICE_RUNTIME_NODE_FLAGS: string[] = (process.env.BENCH_VOICE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
@@ -114,7 +114,7 @@ export async function startTarget(
           name: 'voice',
           nodeFlags: [
             ...(ctx.voice.kind === 'tsx' ? TS_LOADER_FLAGS : []),
-            ...VOICE_NODE_FLAGS, // as the image runs it
+            ...VOICE_IMAGE_NODE_FLAGS, // as the image runs it (--enable-source-maps included)
             ...VOICE_RUNTIME_NODE_FLAGS,
             ...probeFlags,
             ...nodeFlags,
