@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { benchScript } from './bench-script';
 import { type BenchOptions, parseBenchArgs } from './bench-options';
 import type { BenchResults, PhaseResult, ProfileSummary, StepResult } from './bench-types';
@@ -15,6 +15,7 @@ import { summarizeCpuProfile } from './cpu-profile-summary';
 import { writeBenchDocs } from './docs-report';
 import { type PhaseContext, type VoiceLaunch, buildLoopProbe, runPhase, startEmulatorsProcess } from './phase-runner';
 import { procfsAvailable } from './proc-stats';
+import { resultsFilePath } from './results-file';
 import { snapshotSources } from './source-snapshot';
 import { SATURATED_CORE_SHARE, TARGETS, combineStep, maxCallsPerVcpu, stopReason } from './step-metrics';
 import { formatStepLine, headline } from './summary-text';
@@ -207,13 +208,8 @@ async function main(): Promise<number> {
     stoppedBecause,
     profile,
   };
-  // The dated file is the raw data behind docs/benchmarks.md: only a run that rewrites the docs
-  // may replace it. A --no-docs run (an A/B, one step) goes to bench/results/adhoc/ (ignored by git).
-  const day = results.date.slice(0, 10);
-  const resultsDir = join(REPO_ROOT, opts.docs ? 'bench/results' : 'bench/results/adhoc');
-  mkdirSync(resultsDir, { recursive: true });
-  const name = opts.docs ? day : results.date.replace(/[:.]/g, '-');
-  const resultsFile = join(resultsDir, opts.mode === 'full' ? `${name}.json` : `${name}-quick.json`);
+  const resultsFile = resultsFilePath(REPO_ROOT, { dateIso: results.date, quick: opts.mode !== 'full', docs: opts.docs });
+  mkdirSync(dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   log(`results: ${resultsFile}`);
   if (opts.docs) {
