@@ -7,15 +7,11 @@ import { join } from 'node:path';
  * than replacing the first (which docs may still cite). A --no-docs run (an A/B, one step) goes to
  * bench/results/adhoc/<timestamp>.json, which git ignores.
  */
-export function resultsFilePath(
-  repoRoot: string,
-  run: { dateIso: string; quick: boolean; docs: boolean },
-  exists: (path: string) => boolean = existsSync,
-): string {
+export function resultsFilePath(repoRoot: string, run: { dateIso: string; quick: boolean; docs: boolean }): string {
   const suffix = run.quick ? '-quick.json' : '.json';
   if (!run.docs) return join(repoRoot, 'bench/results/adhoc', `${run.dateIso.replace(/[:.]/g, '-')}${suffix}`);
   const dir = join(repoRoot, 'bench/results');
   const byDay = join(dir, `${run.dateIso.slice(0, 10)}${suffix}`);
-  if (!exists(byDay)) return byDay;
+  if (!existsSync(byDay)) return byDay;
   return join(dir, `${run.dateIso.slice(0, 10)}T${run.dateIso.slice(11, 16).replace(':', '-')}${suffix}`);
 }

@@ -60,39 +60,28 @@ function encodeValue(n: number): string {
  */
 export function keepSourceMappings(map: SourceMapV3, keep: (source: string) => boolean): SourceMapV3 {
   const kept = map.sources.map((s) => keep(s));
-  // Source, line, column and name are relative to the previous segment in the whole file; the
-  // generated column to the previous one on the same line. Decode to absolute, filter, re-encode.
-  let src = 0;
-  let srcLine = 0;
-  let srcCol = 0;
-  let name = 0;
-  let outSrc = 0;
-  let outLine = 0;
-  let outCol = 0;
-  let outName = 0;
+  // A segment's source, line, column and name are relative to the previous segment's in the whole
+  // file, its generated column to the previous one on the same line: decode to absolute, filter,
+  // and re-encode relative to what was written.
+  const absolute = [0, 0, 0, 0];
+  const written = [0, 0, 0, 0];
   const lines = map.mappings.split(';').map((line) => {
     let genCol = 0;
-    let outGenCol = 0;
+    let writtenGenCol = 0;
     const segments: string[] = [];
     for (const segment of line.split(',')) {
       if (segment === '') continue;
-      const f = decodeSegment(segment);
-      genCol += f[0] ?? 0;
-      if (f.length < 4) continue; // a generated position with no source: nothing to keep
-      src += f[1] ?? 0;
-      srcLine += f[2] ?? 0;
-      srcCol += f[3] ?? 0;
-      if (f.length >= 5) name += f[4] ?? 0;
-      if (!kept[src]) continue;
-      let encoded = encodeValue(genCol - outGenCol) + encodeValue(src - outSrc) + encodeValue(srcLine - outLine) + encodeValue(srcCol - outCol);
-      if (f.length >= 5) {
-        encoded += encodeValue(name - outName);
-        outName = name;
+      const fields = decodeSegment(segment);
+      genCol += fields[0] ?? 0;
+      if (fields.length < 4) continue; // a generated position with no source: nothing to keep
+      for (let i = 1; i < fields.length; i++) absolute[i - 1] = (absolute[i - 1] ?? 0) + (fields[i] ?? 0);
+      if (!kept[absolute[0] ?? 0]) continue;
+      let encoded = encodeValue(genCol - writtenGenCol);
+      writtenGenCol = genCol;
+      for (let i = 1; i < fields.length; i++) {
+        encoded += encodeValue((absolute[i - 1] ?? 0) - (written[i - 1] ?? 0));
+        written[i - 1] = absolute[i - 1] ?? 0;
       }
-      outGenCol = genCol;
-      outSrc = src;
-      outLine = srcLine;
-      outCol = srcCol;
       segments.push(encoded);
     }
     return segments.join(',');
