@@ -1,16 +1,19 @@
 import { FrameClock } from '../../services/exotel-sim/src/frame-clock';
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 describe('FrameClock', () => {
-  it('ticks every call once per period, with calls spread over the phases instead of one burst', async () => {
+  // Fake timers: the schedule, not how busy the test machine is (a real 560 ms sleep failed CI
+  // with a 160.009 ms gap when another suite held the worker's loop).
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('ticks every call once per period, with calls spread over the phases instead of one burst', () => {
     const clock = new FrameClock(100, 10);
     const ticks = new Map<number, number[]>();
     const unsubs = Array.from({ length: 40 }, (_, i) => {
       ticks.set(i, []);
       return clock.subscribe((now) => ticks.get(i)?.push(now));
     });
-    await sleep(560);
+    jest.advanceTimersByTime(560);
     unsubs.forEach((u) => u());
     expect(clock.listenerCount).toBe(0);
 

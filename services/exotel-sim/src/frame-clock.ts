@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { FRAME_MS } from './audio/pcm-format';
 
 export type TickListener = (nowMs: number) => void;
@@ -12,7 +11,8 @@ export type TickListener = (nowMs: number) => void;
  * corrects for drift (targets start + n*tick); when the loop is too busy to keep up it skips
  * ahead rather than bursting, as a real network would deliver late frames rather than extra
  * ones. The timer runs only while something listens, so an idle process (or a jest worker) can
- * exit.
+ * exit. It reads the global `performance` (the same clock as node:perf_hooks'), which jest's fake
+ * timers replace, so its schedule can be tested without the test machine's timer jitter.
  */
 export class FrameClock {
   private readonly slots: Array<Set<TickListener>>;
