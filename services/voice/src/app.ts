@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { FileAgentStore, type AgentStore } from './agents/agent-config';
 import { CallRecorder } from './calls/call-recorder';
-import { createStateLayer, type StateLayer } from './state/index';
+import { createStateLayer, type StateLayer } from './state/state-layer';
 import { createPublisherFromEnv } from './observability/cloudwatch-publisher';
 import { metricsSnapshotSource, TurnLatencyBuffer } from './observability/metrics-snapshot';
 import { createPrometheusRegistry, type VoiceStatsSnapshot } from './observability/prometheus';

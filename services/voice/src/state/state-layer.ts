@@ -1,8 +1,6 @@
 import Redis from 'ioredis';
 import { LeaseKeeper } from './lease-keeper';
-import { openMongo } from './mongo/mongo-connection';
-import { MongoAgentStore } from './mongo/mongo-agent-store';
-import { MongoCallSink, mongooseCallLogWrites } from './mongo/mongo-call-sink';
+import type { MongoAgentStore } from './mongo/mongo-agent-store';
 import { Reaper } from './reaper';
 import { MemorySessionStore } from './sessions/memory-session-store';
 import { RedisSessionStore } from './sessions/redis-session-store';
@@ -67,10 +65,14 @@ export function createStateLayer(config: StateLayerConfig): StateLayer {
     readiness.push(p);
   };
   if (config.mongodbUri) {
-    const mongo = openMongo(config.mongodbUri);
-    track(mongo.connection.asPromise());
-    sink = new MongoCallSink(mongooseCallLogWrites(mongo.callLogs), () => mongo.connection.close());
-    agents = new MongoAgentStore(mongo.agents);
+    // Required here, not imported: mongoose and the MongoDB driver put 8 MB on the heap and a
+    // 17 MB buffer beside it when loaded, which a task without MongoDB (local mode, the
+    // benchmark) would carry, and every mark-compact would mark, for nothing.
+    const { openMongoStores } = require('./mongo/mongo-stores') as typeof import('./mongo/mongo-stores');
+    const mongo = openMongoStores(config.mongodbUri);
+    track(mongo.connected);
+    sink = mongo.sink;
+    agents = mongo.agents;
   } else {
     sink = new FileCallSink(config.dataDir ?? DEFAULT_DATA_DIR);
   }
