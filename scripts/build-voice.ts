@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { build, type BuildResult } from 'esbuild';
+import { lazyBarrelsPlugin, type LazyBarrelsReport, type LazyFolder } from './lazy-barrels';
 import { type SourceMapV3, keepSourceMappings } from './source-map-filter';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -60,8 +61,16 @@ export const VOICE_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=
 /** The image's whole node command line before the script (the Dockerfile's CMD): stack traces in TypeScript terms, plus the V8 flags. */
 export const VOICE_IMAGE_NODE_FLAGS = ['--enable-source-maps', ...VOICE_NODE_FLAGS] as const;
 
+/**
+ * Packages whose generated barrels load on first use (scripts/lazy-barrels.ts). The ElevenLabs
+ * SDK's schema and type barrels were 24 MB of the idle heap that every mark-compact marked.
+ */
+export const VOICE_LAZY_BARRELS: readonly LazyFolder[] = [{ packageName: '@elevenlabs/elevenlabs-js', folders: ['serialization', 'api'] }];
+
 export interface BuildVoiceOptions {
   readonly outDir?: string;
+  /** Filled with what the lazy-barrels plugin rewrote (tests). */
+  readonly lazyBarrels?: LazyBarrelsReport;
 }
 
 export async function buildVoiceBundle(options: BuildVoiceOptions = {}): Promise<BuildResult<{ metafile: true }>> {
@@ -82,6 +91,7 @@ export async function buildVoiceBundle(options: BuildVoiceOptions = {}): Promise
     legalComments: 'linked',
     logLevel: 'warning',
     metafile: true,
+    plugins: [lazyBarrelsPlugin(VOICE_LAZY_BARRELS, options.lazyBarrels)],
   });
   mapOnlyOwnSources(path.join(outDir, 'index.js.map'));
   return result;

@@ -3,9 +3,14 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import * as path from 'node:path';
-import { VOICE_IMAGE_NODE_FLAGS, buildVoiceBundle } from '../../scripts/build-voice';
+import { VOICE_IMAGE_NODE_FLAGS, VOICE_LAZY_BARRELS, buildVoiceBundle } from '../../scripts/build-voice';
+import type { LazyBarrelsReport } from '../../scripts/lazy-barrels';
 import { VOICE_BUILD_CONTEXT_EXCLUDES } from '../../lib/voice/voice-image';
+import { startEmulators } from '../../services/emulators/src/index';
+import { SimulatedCall, hangup, say, waitForAgent, type CallScript } from '../../services/exotel-sim/src/index';
 import { freePort } from '../support/free-port';
+import { FAST_EMULATORS, providerEnv } from '../support/voice-harness';
+import { startVoiceProcess, type VoiceProcess } from '../support/voice-process';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const dockerfile = readFileSync(path.join(REPO_ROOT, 'services/voice/Dockerfile'), 'utf8');
@@ -56,12 +61,13 @@ describe('the voice image', () => {
     let configDir: string;
     let child: ChildProcess | undefined;
     let inputs: string[];
+    const lazyBarrels: LazyBarrelsReport = { rewritten: new Map() };
 
     beforeAll(async () => {
       // imageDir mirrors /app in the runtime stage: exactly what `COPY ... /src/dist/voice/ ./` puts there.
       imageDir = mkdtempSync(path.join(tmpdir(), 'voice-image-'));
       configDir = mkdtempSync(path.join(tmpdir(), 'voice-config-'));
-      const result = await buildVoiceBundle({ outDir: imageDir });
+      const result = await buildVoiceBundle({ outDir: imageDir, lazyBarrels });
       inputs = Object.keys(result.metafile.inputs);
       // ...plus what the runtime stage copies from the build stage's node_modules.
       for (const [, from, to] of runtimeStage().matchAll(/^COPY --from=build \S+ \/src\/(node_modules\/\S+) \.\/(\S+)$/gm)) {
@@ -135,6 +141,49 @@ describe('the voice image', () => {
       child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
       expect(await getHealth(port, child, () => output)).toBe(200);
+    });
+
+    it("loads the ElevenLabs SDK's schema and type barrels lazily, and only its text-to-speech client", () => {
+      for (const target of VOICE_LAZY_BARRELS) {
+        for (const folder of target.folders) expect(lazyBarrels.rewritten.get(`${target.packageName}/${folder}`)).toBeGreaterThan(0);
+      }
+      const sdkClients = inputs.filter((input) => /@elevenlabs\/elevenlabs-js\/api\/resources\/[^/]+\/client\/Client\.js$/.test(input));
+      expect(sdkClients.map((input) => input.replace(/.*\/api\/resources\//, ''))).toEqual(['textToSpeech/client/Client.js']);
+    });
+
+    it('serves calls from the bundle: ElevenLabs speaks, and when it fails (5xx) the call goes on with Deepgram Aura', async () => {
+      const emu = await startEmulators(FAST_EMULATORS);
+      let voice: VoiceProcess | undefined;
+      try {
+        const agentsFile = path.join(configDir, 'call-agents.json');
+        writeFileSync(agentsFile, JSON.stringify([{ agentId: 'default', greeting: 'Hello! How can I help?', stt: { endpointingMs: 200 } }]));
+        voice = await startVoiceProcess(
+          { ...providerEnv(emu), AGENTS_FILE: agentsFile, DATA_DIR: path.join(configDir, 'call-data'), STREAM_AUTH_MODE: 'disabled', ENVIRONMENT: 'test' },
+          { args: [...VOICE_IMAGE_NODE_FLAGS, 'index.js'], cwd: imageDir, inheritEnv: false },
+        );
+        const listen = [waitForAgent({ until: 'speaking', timeoutMs: 8000 }), waitForAgent({ until: 'silent', timeoutMs: 15000 })];
+        const script: CallScript = { name: 'one-turn', steps: [...listen, say(1200), ...listen, hangup()] };
+        const place = (callSid: string) => new SimulatedCall({ url: `${voice?.wsBase}/ws/exotel/voice/${callSid}?agent=default`, callSid, script }).run();
+
+        const ok = await place('CAbundle1');
+        expect(ok.completed).toBe(true);
+        expect(ok.turns[0]?.latencyMs).not.toBeNull();
+        expect(emu.stats().elevenlabs.totalRequests).toBeGreaterThanOrEqual(2);
+        expect(emu.stats().deepgramTts.totalRequests).toBe(0);
+
+        emu.setFault('elevenlabs', { kind: '5xx', status: 503 });
+        const failedOver = await place('CAbundle2');
+        expect(failedOver.completed).toBe(true);
+        expect(failedOver.greetingLatencyMs).not.toBeNull();
+        expect(failedOver.turns[0]?.latencyMs).not.toBeNull();
+        expect(emu.stats().deepgramTts.totalRequests).toBeGreaterThan(0);
+        // The SDK's error path ran in the bundle: ElevenLabs answered 503, and the service moved on.
+        expect(emu.stats().elevenlabs.faultsInjected).toBeGreaterThan(0);
+      } finally {
+        voice?.kill('SIGKILL');
+        await voice?.exited;
+        await emu.close();
+      }
     });
 
     it('finds the native masking it ships beside the bundle (a build machine without it would fall back to JS)', () => {

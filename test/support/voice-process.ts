@@ -26,14 +26,25 @@ export function writeAgentsFile(agents: AgentConfigInput[]): string {
   return file;
 }
 
-export async function startVoiceProcess(env: Record<string, string>): Promise<VoiceProcess> {
+/** How to run the service; by default its TypeScript sources through tsx, in this process's environment. */
+export interface VoiceLaunch {
+  /** node's arguments, e.g. the image's flags and `index.js` to run the bundle. */
+  args: string[];
+  cwd: string;
+  /** false: only PATH and NODE_ENV=production from this process, as in the image. Default true. */
+  inheritEnv?: boolean;
+}
+
+export async function startVoiceProcess(env: Record<string, string>, launch?: VoiceLaunch): Promise<VoiceProcess> {
   const port = await freePort();
   let out = '';
   // node itself with tsx as a loader (not the tsx CLI, which runs node as a grandchild): a
   // SIGKILL here must kill the very process that holds the leases.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/voice/src/main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+  const args = launch?.args ?? ['--import', 'tsx', join(ROOT, 'services/voice/src/main.ts')];
+  const baseEnv = launch?.inheritEnv === false ? { PATH: process.env.PATH ?? '', NODE_ENV: 'production' } : process.env;
+  const child = spawn(process.execPath, args, {
+    cwd: launch?.cwd ?? ROOT,
+    env: { ...baseEnv, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,4 +1,7 @@
-import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+// The text-to-speech client alone, not ElevenLabsClient: the root client loads every API's client
+// (and through them every schema) for the one endpoint we call. `client.textToSpeech` is exactly
+// `new TextToSpeechClient(options)`; the bundle also makes the SDK's barrels lazy (scripts/lazy-barrels.ts).
+import { TextToSpeechClient } from '@elevenlabs/elevenlabs-js/api/resources/textToSpeech/client/Client';
 import type { AudioReceiver } from '../../pipeline/speech-synthesizer';
 import { sharedFernFetcher } from '../http/fern-fetcher';
 import { ProviderError, isAbortError, statusOf } from '../provider-error';
@@ -11,16 +14,16 @@ import type { TtsProvider, TtsRequest } from './tts-provider';
  */
 export class ElevenLabsTts implements TtsProvider {
   readonly name = 'elevenlabs' as const;
-  private readonly client: ElevenLabsClient;
+  private readonly client: TextToSpeechClient;
 
   constructor(apiKey: string, baseUrl?: string) {
-    this.client = new ElevenLabsClient({ apiKey, ...(baseUrl ? { baseUrl } : {}), maxRetries: 0, timeoutInSeconds: 10, fetcher: sharedFernFetcher() });
+    this.client = new TextToSpeechClient({ apiKey, ...(baseUrl ? { baseUrl } : {}), maxRetries: 0, timeoutInSeconds: 10, fetcher: sharedFernFetcher() });
   }
 
   async synthesize(req: TtsRequest, signal: AbortSignal, onAudio: AudioReceiver): Promise<void> {
     let body: Parameters<typeof streamBody>[0];
     try {
-      body = await this.client.textToSpeech.stream(
+      body = await this.client.stream(
         req.voiceId,
         { text: req.text, modelId: req.model, outputFormat: 'pcm_8000', optimizeStreamingLatency: 3 },
         { abortSignal: signal, maxRetries: 0 },
