@@ -77,6 +77,8 @@ export async function buildVoiceBundle(options: BuildVoiceOptions = {}): Promise
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
   const result = await build({
     entryPoints: { index: VOICE_ENTRY },
+    // Packages (and the lazy-barrels plugin's targets) resolve from the repository, whatever the cwd.
+    absWorkingDir: REPO_ROOT,
     outdir: outDir,
     bundle: true,
     platform: 'node',
