@@ -9,7 +9,8 @@ export const VOICE_DOCKERFILE = 'services/voice/Dockerfile';
 
 /**
  * What synth stages as the Docker build context (everything else stays out of cdk.out): the
- * manifest and lockfile for `npm ci`, the TS config, the build script, and the voice and shared
+ * manifest and lockfile for `npm ci`, the TS config, the build script and the modules it imports
+ * (test/infra/voice-bundle.test.ts follows its imports), and the voice and shared
  * sources (the only sources the bundle imports; test/infra checks this against esbuild's inputs).
  * The Dockerfile's build stage copies exactly these.
  */
@@ -21,6 +22,8 @@ export const VOICE_BUILD_CONTEXT_EXCLUDES = [
   '!scripts',
   'scripts/*',
   '!scripts/build-voice.ts',
+  '!scripts/source-map-filter.ts',
+  '!scripts/lazy-barrels.ts',
   '!services',
   'services/*',
   '!services/voice',

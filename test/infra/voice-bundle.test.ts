@@ -56,6 +56,37 @@ describe('the voice image', () => {
     expect(dockerfile).toMatch(/^RUN npm run build$/m);
   });
 
+  it('build stage has the build script and every local module it imports, in the context CDK stages and in its COPY', () => {
+    // Follow scripts/build-voice.ts's relative imports (import ... from './x').
+    const needed = new Set<string>();
+    const visit = (rel: string): void => {
+      if (needed.has(rel)) return;
+      needed.add(rel);
+      const source = readFileSync(path.join(REPO_ROOT, rel), 'utf8');
+      for (const [, spec] of source.matchAll(/^import [^;]*? from '(\.{1,2}\/[^']+)';$/gm)) {
+        visit(path.posix.join(path.posix.dirname(rel), `${spec as string}.ts`));
+      }
+    };
+    visit('scripts/build-voice.ts');
+    expect([...needed].sort()).toEqual(['scripts/build-voice.ts', 'scripts/lazy-barrels.ts', 'scripts/source-map-filter.ts']);
+    // Docker's ignore rules: the last pattern that matches a path decides (a leading ! includes).
+    const included = (file: string): boolean => {
+      let keep = true;
+      for (const pattern of VOICE_BUILD_CONTEXT_EXCLUDES) {
+        const negated = pattern.startsWith('!');
+        const glob = negated ? pattern.slice(1) : pattern;
+        const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/.*)?$`);
+        if (re.test(file)) keep = negated;
+      }
+      return keep;
+    };
+    const copied = new Set((dockerfile.match(/^COPY (?!--from)(.*) \S+$/gm) ?? []).flatMap((line) => line.replace(/^COPY /, '').split(' ').slice(0, -1)));
+    for (const file of needed) {
+      expect({ file, inContext: included(file), copied: copied.has(file) }).toEqual({ file, inContext: true, copied: true });
+    }
+    expect(included('scripts/bench-something.ts')).toBe(false);
+  });
+
   describe('bundle', () => {
     let imageDir: string;
     let configDir: string;
