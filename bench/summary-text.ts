@@ -38,6 +38,18 @@ export function marginalRssPerCallBytes(r: BenchResults): number | null {
   return (last.voice.steadyRssBytes - first.voice.steadyRssBytes) / (last.voice.meanActiveCalls - first.voice.meanActiveCalls);
 }
 
+/**
+ * RSS per call added between the two highest steps: what one more call costs once the process
+ * has grown its young generation (a one-off of up to 64 MB that the first-to-last figure spreads
+ * over the calls).
+ */
+export function topSlopeRssPerCallBytes(r: BenchResults): number | null {
+  const below = r.steps[r.steps.length - 2];
+  const top = r.steps[r.steps.length - 1];
+  if (below === undefined || top === undefined || top.voice.meanActiveCalls - below.voice.meanActiveCalls < 1) return null;
+  return (top.voice.steadyRssBytes - below.voice.steadyRssBytes) / (top.voice.meanActiveCalls - below.voice.meanActiveCalls);
+}
+
 /** The verdict printed on stdout at the end, against the issue's targets. */
 export function headline(r: BenchResults, targets: typeof TARGETS): string {
   const best = r.steps.find((s) => s.concurrency === r.maxCallsPerVcpu);
@@ -45,6 +57,8 @@ export function headline(r: BenchResults, targets: typeof TARGETS): string {
   const worstRatio = ratios.length > 0 ? Math.max(...ratios) : null;
   const last = r.steps[r.steps.length - 1];
   const marginal = marginalRssPerCallBytes(r);
+  const slope = topSlopeRssPerCallBytes(r);
+  const below = r.steps[r.steps.length - 2];
   const lines = [
     `highest concurrency per vCPU with overhead p99 <= ${targets.overheadP99Ms} ms and no late frames: ${r.maxCallsPerVcpu}` +
       ` (target >= ${targets.callsPerVcpu}: ${r.maxCallsPerVcpu >= targets.callsPerVcpu ? 'met' : 'NOT met'})`,
@@ -52,7 +66,9 @@ export function headline(r: BenchResults, targets: typeof TARGETS): string {
       ` (target <= x${targets.cpuRatioToFloor}: ${worstRatio !== null && worstRatio <= targets.cpuRatioToFloor ? 'met' : 'NOT met'})`,
     last
       ? `memory per call at ${last.concurrency} calls: RSS ${kb(last.voice.rssPerCallBytes)} over idle, live heap + buffers ${kb(last.voice.livePerCallBytes)}` +
-        `${marginal === null ? '' : `, marginal RSS ${kb(marginal)}`} (target <= ${kb(targets.memoryPerCallBytes)})`
+        `${marginal === null ? '' : `, marginal RSS ${kb(marginal)}`}` +
+        `${slope === null || below === undefined ? '' : `, RSS per added call ${below.concurrency} -> ${last.concurrency}: ${kb(slope)}`}` +
+        ` (target <= ${kb(targets.memoryPerCallBytes)})`
       : 'no steps ran',
   ];
   if (best) lines.push(`at ${best.concurrency} calls the voice process used ${Math.round((best.voice.processes.voice?.coreShare ?? 0) * 100)}% of its core`);
