@@ -30,12 +30,15 @@ export function formatStepLine(s: StepResult): string {
   ].join(' | ');
 }
 
+/** Steady RSS added per call from one step to a higher one; null when they do not differ in calls. */
+function rssPerAddedCall(from: StepResult | undefined, to: StepResult | undefined): number | null {
+  if (from === undefined || to === undefined || to.voice.meanActiveCalls - from.voice.meanActiveCalls < 1) return null;
+  return (to.voice.steadyRssBytes - from.voice.steadyRssBytes) / (to.voice.meanActiveCalls - from.voice.meanActiveCalls);
+}
+
 /** Marginal memory per call between the lowest and highest step: independent of the idle baseline. */
 export function marginalRssPerCallBytes(r: BenchResults): number | null {
-  const first = r.steps[0];
-  const last = r.steps[r.steps.length - 1];
-  if (first === undefined || last === undefined || last.voice.meanActiveCalls - first.voice.meanActiveCalls < 1) return null;
-  return (last.voice.steadyRssBytes - first.voice.steadyRssBytes) / (last.voice.meanActiveCalls - first.voice.meanActiveCalls);
+  return rssPerAddedCall(r.steps[0], r.steps[r.steps.length - 1]);
 }
 
 /**
@@ -43,11 +46,11 @@ export function marginalRssPerCallBytes(r: BenchResults): number | null {
  * has grown its young generation (a one-off of up to 64 MB that the first-to-last figure spreads
  * over the calls).
  */
-export function topSlopeRssPerCallBytes(r: BenchResults): number | null {
+export function topSlopeRss(r: BenchResults): { from: number; to: number; bytesPerCall: number } | null {
   const below = r.steps[r.steps.length - 2];
   const top = r.steps[r.steps.length - 1];
-  if (below === undefined || top === undefined || top.voice.meanActiveCalls - below.voice.meanActiveCalls < 1) return null;
-  return (top.voice.steadyRssBytes - below.voice.steadyRssBytes) / (top.voice.meanActiveCalls - below.voice.meanActiveCalls);
+  const bytesPerCall = rssPerAddedCall(below, top);
+  return bytesPerCall === null || below === undefined || top === undefined ? null : { from: below.concurrency, to: top.concurrency, bytesPerCall };
 }
 
 /** The verdict printed on stdout at the end, against the issue's targets. */
@@ -57,8 +60,7 @@ export function headline(r: BenchResults, targets: typeof TARGETS): string {
   const worstRatio = ratios.length > 0 ? Math.max(...ratios) : null;
   const last = r.steps[r.steps.length - 1];
   const marginal = marginalRssPerCallBytes(r);
-  const slope = topSlopeRssPerCallBytes(r);
-  const below = r.steps[r.steps.length - 2];
+  const slope = topSlopeRss(r);
   const lines = [
     `highest concurrency per vCPU with overhead p99 <= ${targets.overheadP99Ms} ms and no late frames: ${r.maxCallsPerVcpu}` +
       ` (target >= ${targets.callsPerVcpu}: ${r.maxCallsPerVcpu >= targets.callsPerVcpu ? 'met' : 'NOT met'})`,
@@ -67,7 +69,7 @@ export function headline(r: BenchResults, targets: typeof TARGETS): string {
     last
       ? `memory per call at ${last.concurrency} calls: RSS ${kb(last.voice.rssPerCallBytes)} over idle, live heap + buffers ${kb(last.voice.livePerCallBytes)}` +
         `${marginal === null ? '' : `, marginal RSS ${kb(marginal)}`}` +
-        `${slope === null || below === undefined ? '' : `, RSS per added call ${below.concurrency} -> ${last.concurrency}: ${kb(slope)}`}` +
+        `${slope === null ? '' : `, RSS per added call ${slope.from} -> ${slope.to}: ${kb(slope.bytesPerCall)}`}` +
         ` (target <= ${kb(targets.memoryPerCallBytes)})`
       : 'no steps ran',
   ];

@@ -25,10 +25,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Plugin } from 'esbuild';
 
+/** Where a name comes from: the module file that defines it, and the property to read there (undefined: the module itself). */
+type Origin = readonly [file: string, property: string | undefined];
+
 /** What a module exports, and where each name comes from. */
 interface ModuleExports {
-  /** name → [module file that defines it, property to read there (undefined: the module itself)] */
-  readonly names: Map<string, readonly [string, string | undefined]>;
+  readonly names: Map<string, Origin>;
   readonly isBarrel: boolean;
 }
 
@@ -94,7 +96,7 @@ export class ExportIndex {
     const source = readFileSync(file, 'utf8');
     const barrel = this.readBarrel(file, source);
     if (barrel) return { names: barrel, isBarrel: true };
-    const names = new Map<string, readonly [string, string | undefined]>();
+    const names = new Map<string, Origin>();
     for (const pattern of [ASSIGNED, DEFINED]) {
       for (const match of source.matchAll(pattern)) {
         const name = match[1] as string;
@@ -104,7 +106,7 @@ export class ExportIndex {
     return { names, isBarrel: false };
   }
 
-  private readBarrel(file: string, source: string): Map<string, readonly [string, string | undefined]> | undefined {
+  private readBarrel(file: string, source: string): Map<string, Origin> | undefined {
     const stars: string[] = [];
     const namespaces = new Map<string, string>();
     const aliases = new Map<string, string>();
@@ -137,7 +139,7 @@ export class ExportIndex {
     // Namespaces and named re-exports are own properties from the start (declared `void 0`, or
     // defined outright), so a star re-export never replaces one; among stars the first module to
     // export a name wins.
-    const names = new Map<string, readonly [string, string | undefined]>();
+    const names = new Map<string, Origin>();
     for (const [name, target] of namespaces) names.set(name, [target, undefined]);
     for (const [name, [target, property]] of named) {
       const origin = this.exportsOf(target).names.get(property);

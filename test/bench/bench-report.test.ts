@@ -1,6 +1,6 @@
 import { chartFor, BLOCK_END, BLOCK_START, generatedBlock, replaceGeneratedBlock, resultsTable } from '../../bench/docs-report';
 import { niceMax, renderChart } from '../../bench/chart-svg';
-import { headline, marginalRssPerCallBytes, topSlopeRssPerCallBytes } from '../../bench/summary-text';
+import { headline, marginalRssPerCallBytes, topSlopeRss } from '../../bench/summary-text';
 import { TARGETS, maxCallsPerVcpu } from '../../bench/step-metrics';
 import { results, step } from './fixtures';
 
@@ -111,8 +111,8 @@ describe('headline', () => {
 
   it('computes RSS per added call from the two highest steps only, and prints it', () => {
     const r = results([step(25, { steadyRssBytes: 100e6 }), step(50, { steadyRssBytes: 200e6 }), step(150, { steadyRssBytes: 220e6 })]);
-    expect(topSlopeRssPerCallBytes(r)).toBeCloseTo(0.2e6, 6);
-    expect(topSlopeRssPerCallBytes(results([step(25)]))).toBeNull();
+    expect(topSlopeRss(r)).toEqual({ from: 50, to: 150, bytesPerCall: expect.closeTo(0.2e6, 6) });
+    expect(topSlopeRss(results([step(25)]))).toBeNull();
     expect(headline(r, TARGETS)).toContain('RSS per added call 50 -> 150: 195 KB (target <= 256 KB)');
   });
 });

@@ -4,6 +4,7 @@ import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
+import { VOICE_LAZY_BARRELS } from '../../scripts/build-voice';
 import { lazyBarrelSource, lazyBarrelsPlugin, type LazyBarrelsReport } from '../../scripts/lazy-barrels';
 
 /** Node's CommonJS loader internals this test compiles a generated barrel with. */
@@ -217,7 +218,7 @@ describe('lazy barrels (scripts/lazy-barrels.ts)', () => {
           format: 'cjs',
           nodePaths: [path.join(sdk, '..', '..')],
           logLevel: 'silent',
-          plugins: [lazyBarrelsPlugin([{ packageName: '@elevenlabs/elevenlabs-js', folders: ['serialization', 'api'] }], report)],
+          plugins: [lazyBarrelsPlugin(VOICE_LAZY_BARRELS, report)],
         });
         expect(report.rewritten.get('@elevenlabs/elevenlabs-js/serialization')).toBeGreaterThan(100);
         expect(report.rewritten.get('@elevenlabs/elevenlabs-js/api')).toBeGreaterThan(100);

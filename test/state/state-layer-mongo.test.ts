@@ -25,10 +25,15 @@ describe('state layer: MongoDB is loaded only when configured', () => {
         out.mongoSink = remote.sink.constructor.name;
         out.mongoAgents = remote.agents && remote.agents.constructor.name;
         out.afterMongo = loaded();
-        // Not closed: mongoose's close waits out the 10 s server selection of a server that is not there.
+        // Not closed (mongoose's close waits out the 10 s server selection of a server that is
+        // not there), so the open connection would keep this process alive: exit explicitly.
         process.stdout.write(JSON.stringify(out));
         process.exit(0);
-      })().catch((err) => { process.stderr.write(String(err && err.stack || err)); process.exit(1); });
+      })().catch((err) => {
+        // A non-zero exit makes execFileSync throw with this stderr: the test fails with the cause.
+        process.stderr.write(String((err && err.stack) || err));
+        process.exit(1);
+      });
     `;
     const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 })) as Record<string, unknown>;
     expect(out).toEqual({
