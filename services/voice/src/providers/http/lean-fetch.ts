@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
+import { unpooledUtf8 } from '../../memory/unpooled-buffer';
 import { PushBody } from './push-body';
 
 /**
@@ -105,7 +106,9 @@ function headerRecord(headers: FetchInit['headers']): Record<string, string> {
 
 function requestBody(body: FetchInit['body']): string | Uint8Array | undefined {
   if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  // undici would copy a string into a slice of the shared pool, held while the response streams.
+  if (typeof body === 'string') return unpooledUtf8(body);
+  if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (body instanceof URLSearchParams) return body.toString();
   // The SDK calls we make send JSON; multipart or streamed uploads would need real fetch.
