@@ -41,12 +41,20 @@ export const VOICE_EXTERNALS = [
  * keeps the two equal, and the benchmark runs the bundle with them too). Voice tasks get at most
  * one vCPU (lib/config/environments), so V8's background GC threads cannot run beside the event
  * loop, only preempt it: single-threaded GC does the same work without the preemption (a task
- * given 2+ vCPU should drop that flag and let the GC use the other core). A 32 MB
- * semi-space lets a TTS request's objects (alive for the seconds its audio streams) die young
- * instead of being promoted, so the old-space collections that stall the loop come less often.
- * 200 calls on one core, 3 alternating runs each (npm run bench -- --steps 200 --no-floor
- * --steady-sec 30, BENCH_VOICE_NODE_FLAGS for the A/B): late frames 5/17/7 with V8's defaults,
- * 2/7/1 with single-threaded GC alone, 0/1/5 with both; RSS per call ~870 -> ~700 KB.
+ * given 2+ vCPU should drop that flag and let the GC use the other core).
+ *
+ * --max-semi-space-size=8 caps the young generation at two 8 MB semi-spaces. It was 32 while the
+ * idle heap held 86 MB (mostly loaded code), when promoting a TTS request's objects meant more
+ * mark-compacts of all of it: at 200 calls late frames went 5/17/7 with V8's defaults, 2/7/1 with
+ * single-threaded GC alone, 0/1/5 with both. Since the idle heap is 46 MB, 8 MB costs ~0.3 s more
+ * GC per 40 s at 400 calls and no measurable CPU per call-second, and saves ~50 MB of RSS at 400
+ * calls (2026-12-05, `npm run bench -- --steps 200,400 --no-floor --no-profile --no-docs
+ * --steady-sec 40`, BENCH_VOICE_NODE_FLAGS=--max-semi-space-size=<M>, alternating, Intel Xeon):
+ * at 400 calls CPU 0.72 / 0.80 / 0.75 ms per call-second with 32 MB, 0.77 / 0.81 / 0.74 / 0.77
+ * with 8 MB; RSS over idle per call 342 / 353 / 324 KB against 217 / 219 / 195 / 196 KB; at 200
+ * calls CPU 0.93 / 0.91 / 0.91 against 0.88 / 0.94 / 0.88 / 0.91; late frames 0 in all.
+ * docs/benchmarks.md has the earlier runs, where 8 MB cost 5-20% CPU on a slower host with the
+ * heavier heap.
  *
  * --heap-growing-percent=50 fixes old space's growth between mark-compacts at 1.5x the live heap.
  * V8 picks the factor from how fast marking is compared with promotion; under load it measured
@@ -56,7 +64,7 @@ export const VOICE_EXTERNALS = [
  * of it loaded code) in ~70 ms. With 1.5x: 3 mark-compacts instead of 17-18 in the same 45 s at
  * 200 calls, main-thread GC time 2.0-2.1 s -> 1.0 s, RSS about the same (A/B in the commit).
  */
-export const VOICE_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=32', '--heap-growing-percent=50'] as const;
+export const VOICE_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=8', '--heap-growing-percent=50'] as const;
 
 /** The image's whole node command line before the script (the Dockerfile's CMD): stack traces in TypeScript terms, plus the V8 flags. */
 export const VOICE_IMAGE_NODE_FLAGS = ['--enable-source-maps', ...VOICE_NODE_FLAGS] as const;
