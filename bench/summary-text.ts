@@ -30,15 +30,16 @@ export function formatStepLine(s: StepResult): string {
   ].join(' | ');
 }
 
-/** Steady RSS added per call from one step to a higher one; null when they do not differ in calls. */
-function rssPerAddedCall(from: StepResult | undefined, to: StepResult | undefined): number | null {
+/** Steady RSS added per call from one step to a higher one; null when there are not two steps that differ in calls. */
+function rssPerAddedCall(from: StepResult | undefined, to: StepResult | undefined): { from: number; to: number; bytesPerCall: number } | null {
   if (from === undefined || to === undefined || to.voice.meanActiveCalls - from.voice.meanActiveCalls < 1) return null;
-  return (to.voice.steadyRssBytes - from.voice.steadyRssBytes) / (to.voice.meanActiveCalls - from.voice.meanActiveCalls);
+  const bytesPerCall = (to.voice.steadyRssBytes - from.voice.steadyRssBytes) / (to.voice.meanActiveCalls - from.voice.meanActiveCalls);
+  return { from: from.concurrency, to: to.concurrency, bytesPerCall };
 }
 
 /** Marginal memory per call between the lowest and highest step: independent of the idle baseline. */
 export function marginalRssPerCallBytes(r: BenchResults): number | null {
-  return rssPerAddedCall(r.steps[0], r.steps[r.steps.length - 1]);
+  return rssPerAddedCall(r.steps[0], r.steps[r.steps.length - 1])?.bytesPerCall ?? null;
 }
 
 /**
@@ -47,10 +48,7 @@ export function marginalRssPerCallBytes(r: BenchResults): number | null {
  * over the calls).
  */
 export function topSlopeRss(r: BenchResults): { from: number; to: number; bytesPerCall: number } | null {
-  const below = r.steps[r.steps.length - 2];
-  const top = r.steps[r.steps.length - 1];
-  const bytesPerCall = rssPerAddedCall(below, top);
-  return bytesPerCall === null || below === undefined || top === undefined ? null : { from: below.concurrency, to: top.concurrency, bytesPerCall };
+  return rssPerAddedCall(r.steps[r.steps.length - 2], r.steps[r.steps.length - 1]);
 }
 
 /** The verdict printed on stdout at the end, against the targets. */

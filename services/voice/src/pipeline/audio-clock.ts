@@ -13,16 +13,14 @@ export const AUDIO_CLOCK_FRAMES = 256;
 export class AudioClock {
   /** [offset0, time0, offset1, time1, ...]: byte offset of each frame's start and its arrival. */
   private readonly ring: Float64Array;
-  private readonly capacity: number;
   private next = 0;
   private count = 0;
   private totalBytes = 0;
 
   constructor(
     private readonly bytesPerSecond = 16_000,
-    capacity = AUDIO_CLOCK_FRAMES,
+    private readonly capacity = AUDIO_CLOCK_FRAMES,
   ) {
-    this.capacity = capacity;
     this.ring = new Float64Array(capacity * 2);
   }
 
