@@ -48,8 +48,12 @@ export interface PhaseResult {
    */
   otherLoadOnTargetCore: number;
   idleRssBytes: number;
+  /** Median of the once-a-second RSS samples in the window (before 2026-12-05 22:30: one sample at its end). */
   steadyRssBytes: number;
   rssPerCallBytes: number;
+  /** Highest RSS sampled in the window, and that over idle per call (absent in results before 2026-12-05 22:30). */
+  peakRssBytes?: number;
+  peakRssPerCallBytes?: number;
   /**
    * Voice only: V8 heapUsed + arrayBuffers (audio Buffers live off the heap). Idle = after a full
    * GC the loop probe forces (else one /api/stats sample); steady = the minimum of /api/stats

@@ -9,7 +9,7 @@ import type { LoadReport } from '../services/exotel-sim/src/index';
 import { type PhaseResult, type ProcessUsage, type TargetName, callerView } from './bench-types';
 import { type RunningChild, TS_LOADER_FLAGS, firstLine, startChild, waitForHttp } from './child-process';
 import { sampleCoresBusySec, sampleProcess } from './proc-stats';
-import { type TimedSample, counterDelta, meanIn, nearest, perCall } from './step-metrics';
+import { type TimedSample, counterDelta, meanIn, median, perCall, valuesIn } from './step-metrics';
 
 /** How the voice service is launched: the production bundle, or the TypeScript sources through tsx. */
 export interface VoiceLaunch {
@@ -358,7 +358,13 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
     const meanActiveCalls = meanIn(active, windowStartMs, windowEndMs);
     const callSeconds = meanActiveCalls * windowSec;
     const targetCpu = processes[opts.target]?.cpuSec ?? 0;
-    const steadyRss = nearest(rss, windowEndMs)?.value ?? idle.rssBytes;
+    // RSS climbs with old space between mark-compacts and drops after one: a single sample lands
+    // anywhere on that saw-tooth (one end-of-window sample read 195 or 287 KB per call in runs of
+    // the same build). The median of the window's once-a-second samples is the steady figure; the
+    // peak is what a task's memory limit must hold.
+    const windowRss = valuesIn(rss, windowStartMs, windowEndMs);
+    const steadyRss = median(windowRss) ?? idle.rssBytes;
+    const peakRss = windowRss.length > 0 ? Math.max(...windowRss) : steadyRss;
     // Both are upper bounds of the live set; the idle one is exact when the probe forced a full GC.
     const idleHeap = idleLiveAfterGc ?? liveBytes(idleStats) ?? null;
     const endHeap = liveBytes(endStats);
@@ -380,6 +386,8 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       idleRssBytes: idle.rssBytes,
       steadyRssBytes: steadyRss,
       rssPerCallBytes: perCall(steadyRss, idle.rssBytes, meanActiveCalls),
+      peakRssBytes: peakRss,
+      peakRssPerCallBytes: perCall(peakRss, idle.rssBytes, meanActiveCalls),
       idleLiveBytes: idleHeap,
       steadyLiveBytes: steadyHeap,
       livePerCallBytes: idleHeap !== null && steadyHeap !== null ? perCall(steadyHeap, idleHeap, meanActiveCalls) : null,

@@ -32,11 +32,24 @@ export function counterDelta(samples: readonly TimedSample<number>[], startMs: n
   return { delta: b.value - a.value, seconds: (b.atMs - a.atMs) / 1000 };
 }
 
+/** The values sampled inside [startMs, endMs]. */
+export function valuesIn(samples: readonly TimedSample<number>[], startMs: number, endMs: number): number[] {
+  return samples.filter((s) => s.atMs >= startMs && s.atMs <= endMs).map((s) => s.value);
+}
+
+/** Median of `values` (the mean of the middle two when even); undefined when empty. */
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** Mean of the values sampled inside [startMs, endMs]; 0 when none were. */
 export function meanIn(samples: readonly TimedSample<number>[], startMs: number, endMs: number): number {
-  const inside = samples.filter((s) => s.atMs >= startMs && s.atMs <= endMs);
+  const inside = valuesIn(samples, startMs, endMs);
   if (inside.length === 0) return 0;
-  return inside.reduce((sum, s) => sum + s.value, 0) / inside.length;
+  return inside.reduce((sum, v) => sum + v, 0) / inside.length;
 }
 
 export function perCall(totalBytes: number, baselineBytes: number, calls: number): number {

@@ -24,7 +24,7 @@ export function formatStepLine(s: StepResult): string {
     `probe p99 ${ms(v.probeLatencyMs.p99)}`,
     `late ${v.callers.lateFrames}`,
     `failed ${v.callers.failed}/${v.callers.calls}`,
-    `RSS/call ${kb(v.rssPerCallBytes)}`,
+    `RSS/call ${kb(v.rssPerCallBytes)}${v.peakRssPerCallBytes === undefined ? '' : ` (peak ${kb(v.peakRssPerCallBytes)})`}`,
     `live/call ${kb(v.livePerCallBytes)}`,
     `[${share('voice')}, ${share('emulators')}, ${share('simulator')}, others on core 0 ${Math.round(v.otherLoadOnTargetCore * 100)}%]`,
   ].join(' | ');

@@ -24,6 +24,15 @@ describe('results table', () => {
     expect(resultsTable([step(25, { eventLoopDelayP99Ms: 12.34 })])).toContain('| 12.3 | 12 / 40 / 8 |');
     expect(resultsTable([step(25, { loopProbe: null })])).toContain('| ? | - |');
   });
+
+  it('shows RSS over idle per call as median / peak, and the median alone for results without a peak', () => {
+    const header = resultsTable([step(25)]).split('\n')[0]!.split('|').map((c) => c.trim());
+    const col = header.indexOf('RSS over idle KB / call (median / peak)');
+    expect(col).toBeGreaterThan(0);
+    const cell = (table: string) => table.split('\n')[2]!.split('|').map((c) => c.trim())[col];
+    expect(cell(resultsTable([step(25)]))).toBe('200');
+    expect(cell(resultsTable([step(25, { peakRssPerCallBytes: 290 * 1024 })]))).toBe('200 / 290');
+  });
 });
 
 describe('generated block in docs/benchmarks.md', () => {

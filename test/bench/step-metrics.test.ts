@@ -5,10 +5,12 @@ import {
   counterDelta,
   maxCallsPerVcpu,
   meanIn,
+  median,
   meetsLatencyTargets,
   nearest,
   perCall,
   stopReason,
+  valuesIn,
 } from '../../bench/step-metrics';
 import { liveBytes } from '../../bench/phase-runner';
 import { phase, step } from './fixtures';
@@ -57,6 +59,21 @@ describe('window arithmetic', () => {
     ];
     expect(meanIn(active, 500, 2500)).toBe(101);
     expect(meanIn(active, 5000, 6000)).toBe(0);
+  });
+
+  it('takes the median of the samples inside the window, so one sample on the saw-tooth does not decide', () => {
+    const rss = [
+      { atMs: 0, value: 50 },
+      { atMs: 1000, value: 200 },
+      { atMs: 2000, value: 210 },
+      { atMs: 3000, value: 290 },
+      { atMs: 4000, value: 205 },
+      { atMs: 5000, value: 999 },
+    ];
+    expect(valuesIn(rss, 500, 4500)).toEqual([200, 210, 290, 205]);
+    expect(median(valuesIn(rss, 500, 4500))).toBe(207.5);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([])).toBeUndefined();
   });
 
   it('divides memory over the baseline by calls, never below zero', () => {
