@@ -54,7 +54,8 @@ export const VOICE_EXTERNALS = [
  * with 8 MB; RSS over idle per call 342 / 353 / 324 KB against 217 / 219 / 195 / 196 KB; at 200
  * calls CPU 0.93 / 0.91 / 0.91 against 0.88 / 0.94 / 0.88 / 0.91; late frames 0 in all.
  * docs/benchmarks.md has the earlier runs, where 8 MB cost 5-20% CPU on a slower host with the
- * heavier heap.
+ * heavier heap; on such a host again (AMD EPYC, 2026-12-05 22:36) 8 against 16 MB read 1.79 / 1.89
+ * against 1.96 / 2.09 ms per call-second at 200 calls and 1.60 / 1.53 against 1.58 / 1.52 at 400.
  *
  * --heap-growing-percent=50 fixes old space's growth between mark-compacts at 1.5x the live heap.
  * V8 picks the factor from how fast marking is compared with promotion; under load it measured
