@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { BenchResults, ProfileSummary, StepResult } from './bench-types';
 import { renderChart } from './chart-svg';
 import { TARGETS } from './step-metrics';
-import { floorText, marginalRssPerCallBytes, topSlopeRss } from './summary-text';
+import { floorText, marginalRssPerCallBytes, rssPerCallDeltaText, topSlopeRss } from './summary-text';
 
 /** docs/benchmarks.md is hand-written prose around one block the bench regenerates. */
 export const BLOCK_START = '<!-- bench:results:start (written by npm run bench; edits inside are overwritten) -->';
@@ -99,8 +99,8 @@ export function generatedBlock(r: BenchResults, resultsPath: string): string {
     '',
     `**Highest concurrency per vCPU with overhead p99 ≤ ${TARGETS.overheadP99Ms} ms, no late frames, no failures: ${r.maxCallsPerVcpu}** ` +
       `(target ≥ ${TARGETS.callsPerVcpu}).` +
-      (marginal === null ? '' : ` Marginal RSS per call between the first and last step: ${kb(marginal)} KB.`) +
-      (slope === null ? '' : ` RSS per call added between the two highest steps (${slope.from} → ${slope.to}): ${kb(slope.bytesPerCall)} KB.`) +
+      (marginal === null ? '' : ` Marginal RSS per call between the first and last step: ${rssPerCallDeltaText(marginal)}.`) +
+      (slope === null ? '' : ` RSS per call added between the two highest steps (${slope.from} → ${slope.to}): ${rssPerCallDeltaText(slope.bytesPerCall)}.`) +
       (r.stoppedBecause ? ` Stopped stepping up: ${r.stoppedBecause}.` : ''),
     '',
     '![calls vs CPU and overhead p99](benchmarks-chart.svg)',

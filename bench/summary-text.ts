@@ -37,6 +37,15 @@ function rssPerAddedCall(from: StepResult | undefined, to: StepResult | undefine
   return { from: from.concurrency, to: to.concurrency, bytesPerCall };
 }
 
+/**
+ * An RSS difference per call between two steps, in KB. Below zero it measures no call: the lower
+ * step's process had grown more (old space's headroom is a one-off that lands where it lands).
+ */
+export function rssPerCallDeltaText(bytesPerCall: number): string {
+  const text = `${Math.round(bytesPerCall / 1024)} KB`;
+  return bytesPerCall >= 0 ? text : `${text} (below zero: the lower step's process held more RSS, a per-process one-off, not the calls)`;
+}
+
 /** Marginal memory per call between the lowest and highest step: independent of the idle baseline. */
 export function marginalRssPerCallBytes(r: BenchResults): number | null {
   return rssPerAddedCall(r.steps[0], r.steps[r.steps.length - 1])?.bytesPerCall ?? null;
@@ -66,8 +75,8 @@ export function headline(r: BenchResults, targets: typeof TARGETS): string {
       ` (target <= x${targets.cpuRatioToFloor}: ${worstRatio !== null && worstRatio <= targets.cpuRatioToFloor ? 'met' : 'NOT met'})`,
     last
       ? `memory per call at ${last.concurrency} calls: RSS ${kb(last.voice.rssPerCallBytes)} over idle, live heap + buffers ${kb(last.voice.livePerCallBytes)}` +
-        `${marginal === null ? '' : `, marginal RSS ${kb(marginal)}`}` +
-        `${slope === null ? '' : `, RSS per added call ${slope.from} -> ${slope.to}: ${kb(slope.bytesPerCall)}`}` +
+        `${marginal === null ? '' : `, marginal RSS ${rssPerCallDeltaText(marginal)}`}` +
+        `${slope === null ? '' : `, RSS per added call ${slope.from} -> ${slope.to}: ${rssPerCallDeltaText(slope.bytesPerCall)}`}` +
         ` (target <= ${kb(targets.memoryPerCallBytes)})`
       : 'no steps ran',
   ];

@@ -124,4 +124,11 @@ describe('headline', () => {
     expect(topSlopeRss(results([step(25)]))).toBeNull();
     expect(headline(r, TARGETS)).toContain('RSS per added call 50 -> 150: 195 KB (target <= 256 KB)');
   });
+
+  it('says when RSS per added call is below zero that it measures no call', () => {
+    const r = results([step(200, { steadyRssBytes: 190e6 }), step(400, { steadyRssBytes: 178e6 })]);
+    expect(topSlopeRss(r)?.bytesPerCall).toBeLessThan(0);
+    expect(headline(r, TARGETS)).toContain("RSS per added call 200 -> 400: -59 KB (below zero: the lower step's process held more RSS");
+    expect(generatedBlock(r, 'bench/results/x.json')).toContain("(200 → 400): -59 KB (below zero");
+  });
 });
