@@ -9,6 +9,7 @@ import { runLoad, hangup, say, waitForAgent, type CallScript } from '../services
 import { FileAgentStore } from '../services/voice/src/agents/agent-config';
 import { startVoiceService } from '../services/voice/src/app';
 import { loadVoiceEnv } from '../services/voice/src/config/env';
+import { median as medianOf } from './step-metrics';
 
 const calls = Number(process.argv[2] ?? 30);
 const rounds = Number(process.argv[3] ?? 3);
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
       process.stderr.write(`${JSON.stringify(res)}\n`);
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (xs: number[]): number => medianOf(xs) ?? Number.NaN;
   const summary = Object.fromEntries(
     (['deadline', 'fifo'] as const).map((mode) => {
       const rs = results.filter((x) => x.mode === mode);

@@ -36,12 +36,9 @@ describe('reading /proc', () => {
 });
 
 describe('window arithmetic', () => {
-  const cpu = [
-    { atMs: 0, value: 1 },
-    { atMs: 1000, value: 1.5 },
-    { atMs: 2000, value: 2.5 },
-    { atMs: 3000, value: 3.0 },
-  ];
+  /** One sample a second from t = 0, as the bench's sampler takes them. */
+  const everySecond = (...values: number[]) => values.map((value, i) => ({ atMs: i * 1000, value }));
+  const cpu = everySecond(1, 1.5, 2.5, 3.0);
 
   it('uses the samples nearest the window edges', () => {
     expect(nearest(cpu, 1400)?.atMs).toBe(1000);
@@ -51,25 +48,13 @@ describe('window arithmetic', () => {
   });
 
   it('averages only what was sampled inside the window', () => {
-    const active = [
-      { atMs: 0, value: 3 },
-      { atMs: 1000, value: 100 },
-      { atMs: 2000, value: 102 },
-      { atMs: 3000, value: 40 },
-    ];
+    const active = everySecond(3, 100, 102, 40);
     expect(meanIn(active, 500, 2500)).toBe(101);
     expect(meanIn(active, 5000, 6000)).toBe(0);
   });
 
   it('takes the median of the samples inside the window, so one sample on the saw-tooth does not decide', () => {
-    const rss = [
-      { atMs: 0, value: 50 },
-      { atMs: 1000, value: 200 },
-      { atMs: 2000, value: 210 },
-      { atMs: 3000, value: 290 },
-      { atMs: 4000, value: 205 },
-      { atMs: 5000, value: 999 },
-    ];
+    const rss = everySecond(50, 200, 210, 290, 205, 999);
     expect(valuesIn(rss, 500, 4500)).toEqual([200, 210, 290, 205]);
     expect(median(valuesIn(rss, 500, 4500))).toBe(207.5);
     expect(median([3, 1, 2])).toBe(2);
