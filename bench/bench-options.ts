@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { BENCH_SCRIPTS, BENCH_SCRIPT_NAMES, type BenchScriptName } from './bench-script';
 
-/** `npm run bench [-- --quick] [--steps 25,50] [--steady-sec N] [--no-floor] [--no-profile] [--no-docs] [--tsx] [--working-tree]` */
+/** `npm run bench [-- --quick] [--script stress|realistic] [--steps 25,50] [--steady-sec N] [--no-floor] [--no-profile] [--no-docs] [--tsx] [--working-tree]` */
 export interface BenchOptions {
   mode: 'quick' | 'full';
+  /** The caller every call runs (bench-script.ts); the ramp defaults to one of its calls. */
+  script: BenchScriptName;
   steps: number[];
   rampSec: number;
   settleSec: number;
@@ -22,12 +25,12 @@ export interface BenchOptions {
 }
 
 /**
- * The ramp spreads the first K calls over one call's length (~20 s for bench-script.ts): each
+ * A step's ramp spreads its first K calls over one call's length (the script's `callSec`): each
  * call is replaced when it ends, so starts and hang-ups then stay spread evenly, as in steady
  * traffic. A shorter ramp would make every generation of calls start and end in a wave (10 s of
  * ramp for 20 s calls doubled the churn rate every 20 s), which measures the wave, not the service.
  */
-export const ONE_CALL_SEC = 20;
+const STRESS_RAMP_SEC = BENCH_SCRIPTS.stress.callSec;
 
 /**
  * Quick: two steps, ~20 s windows, no profile — about 5 minutes. Full: five steps with 60 s
@@ -36,8 +39,9 @@ export const ONE_CALL_SEC = 20;
 export const PRESETS: Record<BenchOptions['mode'], BenchOptions> = {
   quick: {
     mode: 'quick',
+    script: 'stress',
     steps: [25, 100],
-    rampSec: ONE_CALL_SEC,
+    rampSec: STRESS_RAMP_SEC,
     settleSec: 2,
     steadySec: 20,
     floorSteadySec: 12,
@@ -52,8 +56,9 @@ export const PRESETS: Record<BenchOptions['mode'], BenchOptions> = {
   },
   full: {
     mode: 'full',
+    script: 'stress',
     steps: [25, 50, 100, 200, 400],
-    rampSec: ONE_CALL_SEC,
+    rampSec: STRESS_RAMP_SEC,
     settleSec: 5,
     steadySec: 60,
     floorSteadySec: 30,
@@ -84,6 +89,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
       args: [...argv],
       options: {
         quick: { type: 'boolean' },
+        script: { type: 'string' },
         steps: { type: 'string' },
         'steady-sec': { type: 'string' },
         'floor-steady-sec': { type: 'string' },
@@ -106,12 +112,14 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
   try {
     const opt = <T>(raw: string | boolean | undefined, schema: z.ZodType<T, z.ZodTypeDef, unknown>): T | undefined =>
       typeof raw === 'string' ? schema.parse(raw) : undefined;
+    const script = opt(values.script, z.enum(BENCH_SCRIPT_NAMES as [BenchScriptName, ...BenchScriptName[]])) ?? base.script;
     const options: BenchOptions = {
       ...base,
+      script,
       steps: opt(values.steps, stepsSchema) ?? base.steps,
       steadySec: opt(values['steady-sec'], seconds) ?? base.steadySec,
       floorSteadySec: opt(values['floor-steady-sec'], seconds) ?? base.floorSteadySec,
-      rampSec: opt(values['ramp-sec'], z.coerce.number().min(0)) ?? base.rampSec,
+      rampSec: opt(values['ramp-sec'], z.coerce.number().min(0)) ?? (script === base.script ? base.rampSec : BENCH_SCRIPTS[script].callSec),
       realtimeFactor: opt(values['realtime-factor'], seconds) ?? base.realtimeFactor,
       logLevel: opt(values['log-level'], z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent'])) ?? base.logLevel,
       floor: values['no-floor'] !== true,

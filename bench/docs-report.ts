@@ -5,9 +5,28 @@ import { renderChart } from './chart-svg';
 import { TARGETS } from './step-metrics';
 import { floorText, marginalRssPerCallBytes, rssPerCallDeltaText, topSlopeRss } from './summary-text';
 
-/** docs/benchmarks.md is hand-written prose around one block the bench regenerates. */
+/** docs/benchmarks.md is hand-written prose around blocks the bench regenerates, one per caller script. */
 export const BLOCK_START = '<!-- bench:results:start (written by npm run bench; edits inside are overwritten) -->';
 export const BLOCK_END = '<!-- bench:results:end -->';
+
+/** The default (stress) script's runs own the original block and chart; another script's get their own. */
+const DEFAULT_SCRIPT = 'bench-conversation';
+
+export interface DocsTarget {
+  start: string;
+  end: string;
+  /** The chart's file name, in docs/. */
+  chart: string;
+}
+
+export function docsTargetFor(script: string): DocsTarget {
+  if (script === DEFAULT_SCRIPT) return { start: BLOCK_START, end: BLOCK_END, chart: 'benchmarks-chart.svg' };
+  return {
+    start: `<!-- bench:results:${script}:start (written by npm run bench -- --script; edits inside are overwritten) -->`,
+    end: `<!-- bench:results:${script}:end -->`,
+    chart: `benchmarks-chart-${script}.svg`,
+  };
+}
 
 const pct = (share: number | undefined): string => `${Math.round((share ?? 0) * 100)}%`;
 const kb = (bytes: number | null): string => (bytes === null ? '-' : `${Math.round(bytes / 1024)}`);
@@ -84,11 +103,12 @@ export function profileTable(p: ProfileSummary): string {
 }
 
 export function generatedBlock(r: BenchResults, resultsPath: string): string {
+  const target = docsTargetFor(r.settings.script);
   const marginal = marginalRssPerCallBytes(r);
   const slope = topSlopeRss(r);
   const s = r.settings;
   return [
-    BLOCK_START,
+    target.start,
     `Run: ${r.date} (${r.mode})${r.git ? ` at ${r.git.commit.slice(0, 8)}${r.git.dirty ? ' + uncommitted changes' : ''}` : ''}, ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}, ` +
       `${r.machine.pinned ? 'voice/floor pinned to core 0, simulator + emulators on the rest' : 'NOT pinned'}; ` +
       `voice from the ${s.voiceFrom === 'bundle' ? 'esbuild bundle' : 'TypeScript sources (tsx)'}, LOG_LEVEL=${s.logLevel}; ` +
@@ -103,19 +123,19 @@ export function generatedBlock(r: BenchResults, resultsPath: string): string {
       (slope === null ? '' : ` RSS per call added between the two highest steps (${slope.from} → ${slope.to}): ${rssPerCallDeltaText(slope.bytesPerCall)}.`) +
       (r.stoppedBecause ? ` Stopped stepping up: ${r.stoppedBecause}.` : ''),
     '',
-    '![calls vs CPU and overhead p99](benchmarks-chart.svg)',
+    `![calls vs CPU and overhead p99](${target.chart})`,
     '',
     r.profile ? profileTable(r.profile) : '_No CPU profile in this run (`--profile` adds one)._',
-    BLOCK_END,
+    target.end,
   ].join('\n');
 }
 
-/** Replaces the generated block, or appends it when the document has none yet. */
-export function replaceGeneratedBlock(doc: string, block: string): string {
-  const start = doc.indexOf(BLOCK_START);
-  const end = doc.indexOf(BLOCK_END);
+/** Replaces the generated block of the target's script, or appends it when the document has none yet. */
+export function replaceGeneratedBlock(doc: string, block: string, target: DocsTarget = docsTargetFor(DEFAULT_SCRIPT)): string {
+  const start = doc.indexOf(target.start);
+  const end = doc.indexOf(target.end);
   if (start === -1 || end === -1 || end < start) return `${doc.trimEnd()}\n\n${block}\n`;
-  return `${doc.slice(0, start)}${block}${doc.slice(end + BLOCK_END.length)}`;
+  return `${doc.slice(0, start)}${block}${doc.slice(end + target.end.length)}`;
 }
 
 export function chartFor(r: BenchResults): string {
@@ -130,12 +150,13 @@ export function chartFor(r: BenchResults): string {
   );
 }
 
-/** Writes docs/benchmarks-chart.svg and the generated block of docs/benchmarks.md; returns the paths. */
+/** Writes the script's chart and generated block of docs/benchmarks.md; returns the paths. */
 export function writeBenchDocs(repoRoot: string, r: BenchResults, resultsFile: string): string[] {
+  const target = docsTargetFor(r.settings.script);
   const docPath = join(repoRoot, 'docs/benchmarks.md');
-  const chartPath = join(repoRoot, 'docs/benchmarks-chart.svg');
+  const chartPath = join(repoRoot, 'docs', target.chart);
   writeFileSync(chartPath, chartFor(r));
   const doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n';
-  writeFileSync(docPath, replaceGeneratedBlock(doc, generatedBlock(r, relative(repoRoot, resultsFile))));
+  writeFileSync(docPath, replaceGeneratedBlock(doc, generatedBlock(r, relative(repoRoot, resultsFile)), target));
   return [docPath, chartPath];
 }

@@ -7,13 +7,14 @@
  */
 import { z } from 'zod';
 import { runLoad } from '../services/exotel-sim/src/index';
-import { benchScript } from './bench-script';
+import { BENCH_SCRIPTS, BENCH_SCRIPT_NAMES, type BenchScriptName } from './bench-script';
 
 export const workerOptionsSchema = z.object({
   target: z.string().regex(/^wss?:\/\//),
   concurrency: z.number().int().positive(),
   durationSec: z.number().positive(),
   rampSec: z.number().min(0),
+  script: z.enum(BENCH_SCRIPT_NAMES as [BenchScriptName, ...BenchScriptName[]]),
 });
 export type WorkerOptions = z.infer<typeof workerOptionsSchema>;
 
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
     concurrency: opts.concurrency,
     durationSec: opts.durationSec,
     rampSec: opts.rampSec,
-    scenario: benchScript,
+    scenario: BENCH_SCRIPTS[opts.script].script,
+    // The window is over by then: callers still talking hang up rather than run minutes more.
+    hangUpAtEnd: true,
     fetchServiceStats: false, // the bench reads /api/stats itself, at the end of the steady window
     progressIntervalMs: 1000,
     onProgress: (p) => emit({ type: 'progress', ...p }),

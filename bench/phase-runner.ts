@@ -7,6 +7,7 @@ import { VOICE_IMAGE_NODE_FLAGS } from '../scripts/build-voice';
 import { freePort } from '../test/support/free-port';
 import type { LoadReport } from '../services/exotel-sim/src/index';
 import { type PhaseResult, type ProcessUsage, type TargetName, callerView } from './bench-types';
+import type { BenchScriptName } from './bench-script';
 import { type RunningChild, TS_LOADER_FLAGS, firstLine, startChild, waitForHttp } from './child-process';
 import { sampleCoresBusySec, sampleProcess } from './proc-stats';
 import { type TimedSample, counterDelta, meanIn, median, perCall, valuesIn } from './step-metrics';
@@ -33,6 +34,8 @@ export interface PhaseContext {
   /** Bundled bench/loop-probe.ts, preloaded into the target to read its event-loop delay and GC pauses. */
   loopProbe: string | null;
   realtimeFactor: number;
+  /** The caller every call runs (bench-script.ts). */
+  script: BenchScriptName;
   /** Limits the emulators enforce; the voice service's LIMIT_* are set to the same. */
   providerLimit: number;
   log: (msg: string) => void;
@@ -249,7 +252,7 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       nodeFlags: TS_LOADER_FLAGS,
       args: [
         join(ctx.repoRoot, 'bench/load-worker.ts'),
-        JSON.stringify({ target: baseUrl.replace(/^http/, 'ws'), concurrency: opts.concurrency, durationSec, rampSec: opts.rampSec }),
+        JSON.stringify({ target: baseUrl.replace(/^http/, 'ws'), concurrency: opts.concurrency, durationSec, rampSec: opts.rampSec, script: ctx.script }),
       ],
       cpus: ctx.loadGenCpus,
       logFile: join(ctx.logDir, `simulator-${tag}.log`),
@@ -413,6 +416,7 @@ export async function startEmulatorsProcess(
   cpus: string,
   limit: number,
   realtimeFactor: number,
+  sttLines?: readonly string[],
 ): Promise<{ child: RunningChild; url: string }> {
   let listener: ((line: string) => void) | undefined;
   const child = startChild({
@@ -423,6 +427,7 @@ export async function startEmulatorsProcess(
       ...['--stt-limit', '--dg-tts-limit', '--openai-limit', '--el-limit'].flatMap((f) => [f, String(limit)]),
       '--realtime-factor',
       String(realtimeFactor),
+      ...(sttLines ? ['--config', JSON.stringify({ deepgramStt: { defaultScript: sttLines } })] : []),
     ],
     cpus,
     logFile: join(logDir, 'emulators.log'),

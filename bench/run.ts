@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { benchScript } from './bench-script';
+import { BENCH_SCRIPTS } from './bench-script';
 import { type BenchOptions, parseBenchArgs } from './bench-options';
 import type { BenchResults, PhaseResult, ProfileSummary, StepResult } from './bench-types';
 import { TS_LOADER_FLAGS, pinningAvailable, startChild, type RunningChild } from './child-process';
@@ -106,7 +106,7 @@ async function profileVoice(ctx: PhaseContext, opts: BenchOptions, concurrency: 
 async function main(): Promise<number> {
   const parsed = parseBenchArgs(process.argv.slice(2));
   if (!parsed.ok) {
-    log(`${parsed.error}\nusage: npm run bench [-- --quick] [--steps 25,50,100] [--steady-sec N] [--no-floor] [--no-profile|--profile] [--no-docs] [--tsx] [--working-tree]`);
+    log(`${parsed.error}\nusage: npm run bench [-- --quick] [--script stress|realistic] [--steps 25,50,100] [--steady-sec N] [--no-floor] [--no-profile|--profile] [--no-docs] [--tsx] [--working-tree]`);
     return 2;
   }
   const opts = parsed.options;
@@ -136,7 +136,14 @@ async function main(): Promise<number> {
   let stoppedBecause: string | null = null;
   let profile: ProfileSummary | null = null;
   try {
-    const started = await startEmulatorsProcess(sourceRoot, logDir, loadGenCpus, PROVIDER_LIMIT, opts.realtimeFactor);
+    const started = await startEmulatorsProcess(
+      sourceRoot,
+      logDir,
+      loadGenCpus,
+      PROVIDER_LIMIT,
+      opts.realtimeFactor,
+      BENCH_SCRIPTS[opts.script].sttLines,
+    );
     emulators = started.child;
     const ctx: PhaseContext = {
       repoRoot: sourceRoot,
@@ -149,6 +156,7 @@ async function main(): Promise<number> {
       voice,
       loopProbe: bundleLoopProbe(sourceRoot, logDir),
       realtimeFactor: opts.realtimeFactor,
+      script: opts.script,
       providerLimit: PROVIDER_LIMIT,
       log,
     };
@@ -201,14 +209,19 @@ async function main(): Promise<number> {
       realtimeFactor: opts.realtimeFactor,
       voiceFrom: voice.kind,
       logLevel: opts.logLevel,
-      script: benchScript.name,
+      script: BENCH_SCRIPTS[opts.script].script.name,
     },
     steps,
     maxCallsPerVcpu: maxCallsPerVcpu(steps),
     stoppedBecause,
     profile,
   };
-  const resultsFile = resultsFilePath(REPO_ROOT, { dateIso: results.date, quick: opts.mode !== 'full', docs: opts.docs });
+  const resultsFile = resultsFilePath(REPO_ROOT, {
+    dateIso: results.date,
+    quick: opts.mode !== 'full',
+    docs: opts.docs,
+    ...(opts.script === 'stress' ? {} : { variant: opts.script }),
+  });
   mkdirSync(dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   log(`results: ${resultsFile}`);

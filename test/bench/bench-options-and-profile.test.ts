@@ -1,4 +1,5 @@
 import { PRESETS, parseBenchArgs } from '../../bench/bench-options';
+import { BENCH_SCRIPTS } from '../../bench/bench-script';
 import { OURS_PATTERN, summarizeCpuProfile } from '../../bench/cpu-profile-summary';
 
 describe('bench options', () => {
@@ -16,6 +17,18 @@ describe('bench options', () => {
     expect(parseBenchArgs(['--steps', '10,x']).ok).toBe(false);
     expect(parseBenchArgs(['--steady-sec', '-1']).ok).toBe(false);
     expect(parseBenchArgs(['--bogus']).ok).toBe(false);
+  });
+
+  it('--script picks the caller; the ramp becomes one of its calls unless --ramp-sec says otherwise', () => {
+    const stress = parseBenchArgs([]);
+    expect(stress.ok && stress.options).toMatchObject({ script: 'stress', rampSec: BENCH_SCRIPTS.stress.callSec });
+    const realistic = parseBenchArgs(['--script', 'realistic', '--steps', '200']);
+    expect(realistic.ok && realistic.options).toMatchObject({ script: 'realistic', rampSec: BENCH_SCRIPTS.realistic.callSec, steps: [200] });
+    const ramped = parseBenchArgs(['--script', 'realistic', '--ramp-sec', '30']);
+    expect(ramped.ok && ramped.options.rampSec).toBe(30);
+    const bad = parseBenchArgs(['--script', 'chatty']);
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error).toMatch(/stress.*realistic/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { chartFor, BLOCK_END, BLOCK_START, generatedBlock, replaceGeneratedBlock, resultsTable } from '../../bench/docs-report';
+import { chartFor, BLOCK_END, BLOCK_START, docsTargetFor, generatedBlock, replaceGeneratedBlock, resultsTable } from '../../bench/docs-report';
 import { niceMax, renderChart } from '../../bench/chart-svg';
 import { headline, marginalRssPerCallBytes, topSlopeRss } from '../../bench/summary-text';
 import { TARGETS, maxCallsPerVcpu } from '../../bench/step-metrics';
@@ -61,6 +61,26 @@ describe('generated block in docs/benchmarks.md', () => {
     expect(block).toContain('bench/results/2026-01-02.json');
     expect(block).toContain('realtimeFactor 1.5');
     expect(block).toContain('benchmarks-chart.svg');
+  });
+
+  it('gives another caller script its own block and chart, leaving the default script\'s block alone', () => {
+    const r = results([step(200)]);
+    r.settings.script = 'realistic-conversation';
+    const target = docsTargetFor(r.settings.script);
+    const block = generatedBlock(r, 'bench/results/2026-01-02-realistic.json');
+    expect(block.startsWith(target.start)).toBe(true);
+    expect(block.endsWith(target.end)).toBe(true);
+    expect(block).toContain('](benchmarks-chart-realistic-conversation.svg)');
+    expect(block).toContain('caller script `realistic-conversation`');
+    const doc = `${prose}${BLOCK_START}\nstress numbers\n${BLOCK_END}${tail}`;
+    const once = replaceGeneratedBlock(doc, block, target);
+    expect(once).toContain(`${BLOCK_START}\nstress numbers\n${BLOCK_END}`);
+    expect(once).toContain(block);
+    // a second run of that script replaces its block, not the stress one, and adds no copy
+    const again = replaceGeneratedBlock(once, `${target.start}\nnewer\n${target.end}`, target);
+    expect(again).toContain(`${BLOCK_START}\nstress numbers\n${BLOCK_END}`);
+    expect(again).toContain(`${target.start}\nnewer\n${target.end}`);
+    expect(again.split(target.start)).toHaveLength(2);
   });
 });
 

@@ -25,6 +25,14 @@ describe('where a benchmark run writes its results', () => {
     expect(resultsFilePath(root, { dateIso, quick: true, docs: true })).toBe(join(root, 'bench/results/2026-12-04-quick.json'));
   });
 
+  it('names a run of another caller script after it, apart from the default script\'s runs', () => {
+    writeFileSync(join(root, 'bench/results/2026-12-04.json'), '{}');
+    expect(resultsFilePath(root, { dateIso, quick: false, docs: true, variant: 'realistic' })).toBe(join(root, 'bench/results/2026-12-04-realistic.json'));
+    writeFileSync(join(root, 'bench/results/2026-12-04-realistic.json'), '{}');
+    expect(resultsFilePath(root, { dateIso, quick: false, docs: true, variant: 'realistic' })).toBe(join(root, 'bench/results/2026-12-04T20-41-realistic.json'));
+    expect(resultsFilePath(root, { dateIso, quick: false, docs: false, variant: 'realistic' })).toBe(join(root, 'bench/results/adhoc/2026-12-04T20-41-39-120Z-realistic.json'));
+  });
+
   it('sends a --no-docs run to adhoc/ under its full timestamp', () => {
     expect(resultsFilePath(root, { dateIso, quick: false, docs: false })).toBe(join(root, 'bench/results/adhoc/2026-12-04T20-41-39-120Z.json'));
   });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { type CallScript, type LoadReport, hangup, runLoad, say, scenarios, waitForAgent } from '../../services/exotel-sim/src';
+import { type CallScript, type LoadReport, hangup, pause, runLoad, say, scenarios, waitForAgent } from '../../services/exotel-sim/src';
 import { verifyStreamSignature } from '../../services/shared/src/stream-signature';
 import { type FakeVoiceServer, startFakeVoiceServer } from './support/fake-voice-server';
 
@@ -63,6 +63,28 @@ describe('load runner', () => {
     expect(report.calls).toBeGreaterThan(2); // ended calls were replaced
     expect(report.failed).toBe(0);
     expect(report.overheadMs).toBeNull(); // the fake serves no /api/stats here
+  });
+
+  it('with hangUpAtEnd, callers still on the line hang up when the duration is over instead of finishing', async () => {
+    server = await startFakeVoiceServer({ greetingMs: 400 });
+    // A script that would keep each caller on the line for a minute.
+    const long: CallScript = { name: 'long', steps: [waitForAgent({ until: 'speaking' }), pause(60_000), hangup()] };
+    const startedAtMs = Date.now();
+    const report = await runLoad({ target: server.url, calls: 0, concurrency: 2, durationSec: 1, hangUpAtEnd: true, scenario: long, fetchServiceStats: false });
+    expect(Date.now() - startedAtMs).toBeLessThan(20_000);
+    expect(report).toMatchObject({ calls: 2, completed: 2, failed: 0, errors: {} });
+    // Exotel's hang-up: each call sent `stop` before closing.
+    expect(server.connections).toHaveLength(2);
+    for (const conn of server.connections) expect(conn.events.filter((e) => e.event === 'stop')).toHaveLength(1);
+  });
+
+  it('without hangUpAtEnd, in-flight calls run their scripts to the end', async () => {
+    server = await startFakeVoiceServer({ greetingMs: 400 });
+    const script: CallScript = { name: 'pause', steps: [waitForAgent({ until: 'speaking' }), pause(1500), hangup()] };
+    const startedAtMs = Date.now();
+    const report = await runLoad({ target: server.url, calls: 0, concurrency: 1, durationSec: 0.2, scenario: script, fetchServiceStats: false });
+    expect(Date.now() - startedAtMs).toBeGreaterThanOrEqual(1500);
+    expect(report).toMatchObject({ calls: 1, completed: 1 });
   });
 
   it('counts failures by reason', async () => {

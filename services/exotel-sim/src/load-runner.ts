@@ -36,6 +36,11 @@ export interface LoadOptions {
   concurrency?: number;
   /** Steady mode duration; default 60 s. In-flight calls finish their scripts after it. */
   durationSec?: number;
+  /**
+   * Steady mode: at the end of `durationSec` the callers still on the line hang up instead of
+   * finishing their scripts (a benchmark of minutes-long calls need not wait minutes to drain).
+   */
+  hangUpAtEnd?: boolean;
   marksOnClear?: MarksOnClear;
   numbersAsStrings?: boolean;
   /** Exotel retries a failed handshake once; default true. */
@@ -66,6 +71,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
   const results: CallResult[] = [];
   const inFlight = new Set<Promise<void>>();
+  const onLine = new Set<SimulatedCall>();
   let placed = 0;
   let peakActive = 0;
   let completed = 0;
@@ -84,7 +90,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       numbersAsStrings: options.numbersAsStrings,
       retryHandshake: options.retryHandshake,
     });
+    onLine.add(call);
     const done = call.run().then((result) => {
+      onLine.delete(call);
       results.push(result);
       if (result.completed) completed += 1;
       inFlight.delete(done);
@@ -104,6 +112,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       failed: results.length - completed,
     });
   const progressTimer = options.onProgress ? setInterval(report, options.progressIntervalMs ?? 1000) : undefined;
+  const endTimer =
+    steady && options.hangUpAtEnd
+      ? setTimeout(() => {
+          for (const call of onLine) call.hangUpNow();
+        }, Math.max(0, deadlineMs - monotonicNowMs()))
+      : undefined;
 
   try {
     const initial = steady ? Math.min(options.concurrency ?? 0, maxCalls) : options.calls;
@@ -115,6 +129,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     while (inFlight.size > 0) await Promise.all([...inFlight]);
   } finally {
     if (progressTimer) clearInterval(progressTimer);
+    clearTimeout(endTimer);
   }
   report();
 

@@ -70,6 +70,8 @@ export class SimulatedCall {
   private closeInfo: CloseInfo | null = null;
   private closedSignal: Promise<void> | undefined;
   private hangingUp = false;
+  /** The caller hung up mid-script on request (hangUpNow): a normal end, not a failure. */
+  private cutShort = false;
   private aborted: string | null = null;
 
   // Caller audio
@@ -146,7 +148,12 @@ export class SimulatedCall {
     this.startSentAtMs = monotonicNowMs();
     this.unsubscribeClock = this.clock.subscribe((nowMs) => this.onTick(nowMs));
 
-    await this.runScript();
+    if (this.cutShort) {
+      this.hangUp('callended');
+      this.result.completed = true;
+    } else {
+      await this.runScript();
+    }
     await this.ensureClosed();
     this.result.close = this.closeInfo;
     this.result.durationMs = monotonicNowMs() - this.openedAtMs;
@@ -314,6 +321,10 @@ export class SimulatedCall {
       if (outcome === 'ok') continue;
       if (outcome === 'hung-up') break;
       if (outcome === 'closed') {
+        if (this.cutShort) {
+          this.result.completed = true;
+          return;
+        }
         // The service ended the call. Fine if the caller had nothing left to say (a goodbye).
         const rest = steps.slice(i);
         if (this.aborted === null && rest.every(isListeningStep)) {
@@ -440,6 +451,19 @@ export class SimulatedCall {
   }
 
   // ---- ending the call -----------------------------------------------------------------------
+
+  /**
+   * The caller puts the phone down now, wherever the script is: how a load run ends calls that
+   * would otherwise run on for minutes after its window. Exotel's usual hang-up (`stop`, then
+   * close), and the call counts as completed.
+   */
+  hangUpNow(): void {
+    if (this.closed || this.hangingUp) return;
+    this.cutShort = true;
+    if (this.ws === undefined) return; // still connecting: run() hangs up once it is through
+    this.hangUp('callended');
+    this.settleWaiter('closed');
+  }
 
   /** Exotel's side of a hang-up: `stop`, then close. */
   private hangUp(reason: string): void {
