@@ -342,7 +342,7 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
     await heapPolling;
     clearInterval(sampler);
 
-    ctx.log(`  ${tag}: window over; waiting for in-flight calls to finish`);
+    ctx.log(`  ${tag}: window over; the callers still on the line hang up`);
     await sim.exited;
     if (report === undefined) throw new Error(`simulator for ${tag} ended without a report (see ${ctx.logDir})`);
     if (targetExitCode !== undefined) {
