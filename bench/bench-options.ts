@@ -33,7 +33,7 @@ export interface BenchOptions {
 const STRESS_RAMP_SEC = BENCH_SCRIPTS.stress.callSec;
 
 /**
- * Quick: two steps, ~20 s windows, no profile — about 5 minutes. Full: five steps with 60 s
+ * Quick: two steps, ~20 s windows, no profile — about 4 minutes. Full: five steps with 60 s
  * windows (the floor's 30 s: a rate of a lean process settles fast) and a CPU profile at the end.
  */
 export const PRESETS: Record<BenchOptions['mode'], BenchOptions> = {
