@@ -23,6 +23,36 @@ function call(target: string, steps: CallScript['steps'], extra: Partial<Constru
   });
 }
 
+describe('hanging up on request (a load run\'s end)', () => {
+  it('mid-script: sends stop, closes, and counts the call as completed', async () => {
+    const srv = await fake({ auto: false });
+    const c = call(srv.url, [pause(60_000), hangup('callended')]);
+    const running = c.run();
+    const conn = await srv.nextConnection();
+    await conn.waitFor((e) => e.event === 'media');
+    c.hangUpNow();
+    const result = await running;
+    expect(result).toMatchObject({ completed: true, failureReason: null });
+    expect(result.durationMs).toBeLessThan(10_000);
+    expect(result.close?.by).toBe('caller');
+    expect(conn.events.filter((e) => e.event === 'stop')).toHaveLength(1);
+  });
+
+  it('while still connecting: hangs up as soon as the stream is open, without running the script', async () => {
+    const srv = await fake({ auto: false });
+    const c = call(srv.url, [say(5000), pause(60_000), hangup('callended')]);
+    const running = c.run();
+    c.hangUpNow(); // the WebSocket handshake has not finished yet
+    const result = await running;
+    expect(result.completed).toBe(true);
+    expect(result.durationMs).toBeLessThan(10_000);
+    const conn = srv.connections[0];
+    if (!conn) throw new Error('no connection');
+    await conn.waitFor((e) => e.event === 'stop');
+    expect(conn.events.map((e) => e.event)).toEqual(['connected', 'start', 'stop']);
+  });
+});
+
 describe('a simulated call on the wire', () => {
   it('sends connected, start, then a 1600-byte media frame about every 100 ms with increasing numbers', async () => {
     const srv = await fake({ auto: false });
