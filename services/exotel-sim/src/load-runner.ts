@@ -76,7 +76,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   let peakActive = 0;
   let completed = 0;
 
-  const mayPlaceMore = () => placed < maxCalls && (!steady || monotonicNowMs() < deadlineMs);
+  /** Set when the callers are told to hang up: no call is placed after that, whatever the clock says. */
+  let ending = false;
+  const mayPlaceMore = () => !ending && placed < maxCalls && (!steady || monotonicNowMs() < deadlineMs);
 
   const place = (): void => {
     const index = placed++;
@@ -115,6 +117,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const endTimer =
     steady && options.hangUpAtEnd
       ? setTimeout(() => {
+          // A timer can fire a little before the monotonic deadline (libuv's cached loop time):
+          // without the flag, a call that hung up at once would be replaced by a fresh one.
+          ending = true;
           for (const call of onLine) call.hangUpNow();
         }, Math.max(0, deadlineMs - monotonicNowMs()))
       : undefined;
