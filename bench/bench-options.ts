@@ -119,7 +119,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
       steps: opt(values.steps, stepsSchema) ?? base.steps,
       steadySec: opt(values['steady-sec'], seconds) ?? base.steadySec,
       floorSteadySec: opt(values['floor-steady-sec'], seconds) ?? base.floorSteadySec,
-      rampSec: opt(values['ramp-sec'], z.coerce.number().min(0)) ?? (script === base.script ? base.rampSec : BENCH_SCRIPTS[script].callSec),
+      rampSec: opt(values['ramp-sec'], z.coerce.number().min(0)) ?? BENCH_SCRIPTS[script].callSec,
       realtimeFactor: opt(values['realtime-factor'], seconds) ?? base.realtimeFactor,
       logLevel: opt(values['log-level'], z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent'])) ?? base.logLevel,
       floor: values['no-floor'] !== true,

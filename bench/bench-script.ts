@@ -1,13 +1,30 @@
-import { bargeIn, type CallScript, hangup, hangupDuringAgent, pause, say, waitForAgent } from '../services/exotel-sim/src/index';
+import { bargeIn, type CallScript, hangupDuringAgent, pause, say, waitForAgent } from '../services/exotel-sim/src/index';
 
 const listen = [waitForAgent({ until: 'speaking' }), waitForAgent({ until: 'silent' })];
+
+function turn(thinkMs: number, speakMs: number) {
+  return [pause(thinkMs), say(speakMs), ...listen];
+}
+
+/** A turn whose answer the caller talks over with a short "ok" `okAfterMs` into it (must not interrupt). */
+function turnWithBackchannel(thinkMs: number, speakMs: number, okAfterMs: number) {
+  return [
+    pause(thinkMs),
+    say(speakMs),
+    waitForAgent({ until: 'speaking' }),
+    pause(okAfterMs),
+    say(400, { turn: false }),
+    waitForAgent({ until: 'silent' }),
+  ];
+}
 
 /**
  * The stress caller (the default, and every run in docs/benchmarks.md before 2026-12-06): the
  * simulator's `mixed` caller (greeting, a question, a backchannel "ok" over the answer, a barge-in,
  * a hang-up while the agent talks) without its later turns and keypad detour, so a call lasts
  * ~20 s instead of ~36 s. Against the user's plan (3-minute calls of 20 messages) it sets up and
- * tears down 9x as many calls per call-second, asks the LLM and TTS ~3.5x as often and cancels
+ * tears down 9x as many calls per call-second, asks the LLM and TTS ~3.5x as often (~2.2x the
+ * realistic caller below) and cancels
  * two provider requests in every call: a worst case for CPU per call-second, and it lets a step's
  * calls drain in ~20 s, which keeps `--quick` short.
  */
@@ -15,21 +32,13 @@ const stress: CallScript = {
   name: 'bench-conversation',
   steps: [
     ...listen, // greeting
-    pause(300),
-    say(1600),
-    waitForAgent({ until: 'speaking' }),
-    pause(500),
-    say(400, { turn: false }), // "ok" while the agent answers
-    waitForAgent({ until: 'silent' }),
+    ...turnWithBackchannel(300, 1600, 500),
     say(1400),
     bargeIn({ afterAgentAudioMs: 800, sayMs: 1000 }),
     hangupDuringAgent({ afterMs: 1500 }), // into the answer to the interruption
   ],
 };
 
-function turn(thinkMs: number, speakMs: number) {
-  return [pause(thinkMs), say(speakMs), ...listen];
-}
 
 /**
  * The conversation of the user's plan (shared/seed: 20 messages a call, calls of 3 minutes on
@@ -45,12 +54,7 @@ const realistic: CallScript = {
     ...listen, // greeting
     ...turn(1000, 3200),
     ...turn(2500, 4800),
-    pause(1500),
-    say(3000),
-    waitForAgent({ until: 'speaking' }),
-    pause(1500),
-    say(400, { turn: false }), // "ok" while the agent answers
-    waitForAgent({ until: 'silent' }),
+    ...turnWithBackchannel(1500, 3000, 1500),
     ...turn(6000, 4200), // reads out an order number after looking it up
     pause(1200),
     say(2200),

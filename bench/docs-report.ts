@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { BENCH_SCRIPTS } from './bench-script';
 import type { BenchResults, ProfileSummary, StepResult } from './bench-types';
 import { renderChart } from './chart-svg';
 import { TARGETS } from './step-metrics';
@@ -10,7 +11,7 @@ export const BLOCK_START = '<!-- bench:results:start (written by npm run bench; 
 export const BLOCK_END = '<!-- bench:results:end -->';
 
 /** The default (stress) script's runs own the original block and chart; another script's get their own. */
-const DEFAULT_SCRIPT = 'bench-conversation';
+const DEFAULT_SCRIPT = BENCH_SCRIPTS.stress.script.name;
 
 export interface DocsTarget {
   start: string;
