@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { BENCH_SCRIPTS, BENCH_SCRIPT_NAMES, type BenchScriptName } from './bench-script';
 
-/** `npm run bench [-- --quick] [--script stress|realistic] [--steps 25,50] [--steady-sec N] [--no-floor] [--no-profile] [--no-docs] [--tsx] [--working-tree]` */
+/** `npm run bench [-- --quick] [--script stress|realistic] [--steps 25,50] [--steady-sec N] [--memory-sec N] [--no-floor] [--no-profile] [--no-docs] [--tsx] [--working-tree]` */
 export interface BenchOptions {
   mode: 'quick' | 'full';
   /** The caller every call runs (bench-script.ts); the ramp defaults to one of its calls. */
@@ -12,6 +12,11 @@ export interface BenchOptions {
   settleSec: number;
   steadySec: number;
   floorSteadySec: number;
+  /**
+   * Each voice phase first holds half its calls for a window this long, then steps up in the same
+   * process: memory per added call, free of the process's one-offs (PhaseResult.lowerLevel). 0: off.
+   */
+  memorySec: number;
   floor: boolean;
   profile: boolean;
   profileSec: number;
@@ -45,6 +50,7 @@ export const PRESETS: Record<BenchOptions['mode'], BenchOptions> = {
     settleSec: 2,
     steadySec: 20,
     floorSteadySec: 12,
+    memorySec: 10,
     floor: true,
     profile: false,
     profileSec: 20,
@@ -62,6 +68,7 @@ export const PRESETS: Record<BenchOptions['mode'], BenchOptions> = {
     settleSec: 5,
     steadySec: 60,
     floorSteadySec: 30,
+    memorySec: 20,
     floor: true,
     profile: true,
     profileSec: 30,
@@ -93,6 +100,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
         steps: { type: 'string' },
         'steady-sec': { type: 'string' },
         'floor-steady-sec': { type: 'string' },
+        'memory-sec': { type: 'string' },
         'ramp-sec': { type: 'string' },
         'realtime-factor': { type: 'string' },
         'log-level': { type: 'string' },
@@ -119,6 +127,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
       steps: opt(values.steps, stepsSchema) ?? base.steps,
       steadySec: opt(values['steady-sec'], seconds) ?? base.steadySec,
       floorSteadySec: opt(values['floor-steady-sec'], seconds) ?? base.floorSteadySec,
+      memorySec: opt(values['memory-sec'], z.coerce.number().min(0)) ?? base.memorySec,
       rampSec: opt(values['ramp-sec'], z.coerce.number().min(0)) ?? BENCH_SCRIPTS[script].callSec,
       realtimeFactor: opt(values['realtime-factor'], seconds) ?? base.realtimeFactor,
       logLevel: opt(values['log-level'], z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent'])) ?? base.logLevel,

@@ -61,6 +61,20 @@ export interface PhaseResult {
    * upper bound of the live set, close to it when a mark-compact ran.
    */
   idleLiveBytes: number | null;
+  /**
+   * Voice only (absent before 2026-12-06 and with --memory-sec 0): the same process held at a
+   * lower load level first, for memory per added call. RSS over a freshly started process charged
+   * the calls with the process's one-offs: JIT code, and up to ~36 MB that V8's compiler thread
+   * left in its glibc arena in one run of four (docs/benchmarks.md, 2026-12-06).
+   */
+  lowerLevel?: {
+    meanActiveCalls: number;
+    windowSec: number;
+    /** Median RSS of the lower level's window. */
+    steadyRssBytes: number;
+    /** (steady RSS − the lower level's) / (mean calls − the lower level's). */
+    rssPerAddedCallBytes: number;
+  };
   steadyLiveBytes: number | null;
   livePerCallBytes: number | null;
   /** Latency of GET /health every 100 ms during the window: the event loop's delay seen from outside. */
@@ -128,6 +142,8 @@ export interface BenchResults {
     settleSec: number;
     steadySec: number;
     floorSteadySec: number;
+    /** The lower level's window before each voice step (absent before 2026-12-06; 0: none). */
+    memorySec?: number;
     realtimeFactor: number;
     voiceFrom: 'bundle' | 'tsx';
     logLevel: string;

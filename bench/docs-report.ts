@@ -4,7 +4,7 @@ import { BENCH_SCRIPTS } from './bench-script';
 import type { BenchResults, ProfileSummary, StepResult } from './bench-types';
 import { renderChart } from './chart-svg';
 import { TARGETS } from './step-metrics';
-import { floorText, marginalRssPerCallBytes, rssPerCallDeltaText, topSlopeRss } from './summary-text';
+import { floorText } from './summary-text';
 
 /** docs/benchmarks.md is hand-written prose around blocks the bench regenerates, one per caller script. */
 export const BLOCK_START = '<!-- bench:results:start (written by npm run bench; edits inside are overwritten) -->';
@@ -49,6 +49,7 @@ function stepRow(s: StepResult): string {
     `${c.lateFrames}`,
     `${c.failed}/${c.calls}`,
     `${c.protocolViolations}`,
+    v.lowerLevel === undefined ? '-' : `${kb(v.lowerLevel.rssPerAddedCallBytes)} (${num(v.lowerLevel.meanActiveCalls, 0)} →)`,
     v.peakRssPerCallBytes === undefined ? kb(v.rssPerCallBytes) : `${kb(v.rssPerCallBytes)} / ${kb(v.peakRssPerCallBytes)}`,
     kb(v.livePerCallBytes),
     `${pct(v.processes.voice?.coreShare)} / ${s.floor ? pct(s.floor.processes.floor?.coreShare) : '-'}`,
@@ -72,6 +73,7 @@ export function resultsTable(steps: readonly StepResult[]): string {
     'late frames',
     'failed',
     'violations',
+    'RSS KB per added call (from calls →)',
     'RSS over idle KB / call (median / peak)',
     'live KB / call (heap + buffers)',
     'CPU voice / floor',
@@ -105,8 +107,6 @@ export function profileTable(p: ProfileSummary): string {
 
 export function generatedBlock(r: BenchResults, resultsPath: string): string {
   const target = docsTargetFor(r.settings.script);
-  const marginal = marginalRssPerCallBytes(r);
-  const slope = topSlopeRss(r);
   const s = r.settings;
   return [
     target.start,
@@ -114,14 +114,15 @@ export function generatedBlock(r: BenchResults, resultsPath: string): string {
       `${r.machine.pinned ? 'voice/floor pinned to core 0, simulator + emulators on the rest' : 'NOT pinned'}; ` +
       `voice from the ${s.voiceFrom === 'bundle' ? 'esbuild bundle' : 'TypeScript sources (tsx)'}, LOG_LEVEL=${s.logLevel}; ` +
       `steps ramp ${s.rampSec} s + settle ${s.settleSec} s, then a ${s.steadySec} s steady window (floor ${s.floorSteadySec} s); ` +
+      (s.memorySec !== undefined && s.memorySec > 0
+        ? `each voice step first holds half its calls for a ${s.memorySec} s window and then steps up in the same process (RSS per added call); `
+        : '') +
       `TTS realtimeFactor ${s.realtimeFactor}; caller script \`${s.script}\`. Raw: \`${resultsPath}\`.`,
     '',
     resultsTable(r.steps),
     '',
     `**Highest concurrency per vCPU with overhead p99 ≤ ${TARGETS.overheadP99Ms} ms, no late frames, no failures: ${r.maxCallsPerVcpu}** ` +
       `(target ≥ ${TARGETS.callsPerVcpu}).` +
-      (marginal === null ? '' : ` Marginal RSS per call between the first and last step: ${rssPerCallDeltaText(marginal)}.`) +
-      (slope === null ? '' : ` RSS per call added between the two highest steps (${slope.from} → ${slope.to}): ${rssPerCallDeltaText(slope.bytesPerCall)}.`) +
       (r.stoppedBecause ? ` Stopped stepping up: ${r.stoppedBecause}.` : ''),
     '',
     `![calls vs CPU and overhead p99](${target.chart})`,

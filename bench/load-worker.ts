@@ -14,6 +14,8 @@ export const workerOptionsSchema = z.object({
   concurrency: z.number().int().positive(),
   durationSec: z.number().positive(),
   rampSec: z.number().min(0),
+  /** Two load levels: `concurrency` first, then this many from `atSec` on (runLoad's stepUp). */
+  stepUp: z.object({ atSec: z.number().positive(), concurrency: z.number().int().positive() }).optional(),
   script: z.enum(BENCH_SCRIPT_NAMES as [BenchScriptName, ...BenchScriptName[]]),
 });
 export type WorkerOptions = z.infer<typeof workerOptionsSchema>;
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
     concurrency: opts.concurrency,
     durationSec: opts.durationSec,
     rampSec: opts.rampSec,
+    stepUp: opts.stepUp,
     scenario: BENCH_SCRIPTS[opts.script].script,
     // The window is over by then: callers still talking hang up rather than run minutes more.
     hangUpAtEnd: true,

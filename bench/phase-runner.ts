@@ -10,7 +10,7 @@ import { type PhaseResult, type ProcessUsage, type TargetName, callerView } from
 import type { BenchScriptName } from './bench-script';
 import { type RunningChild, TS_LOADER_FLAGS, firstLine, startChild, waitForHttp } from './child-process';
 import { sampleCoresBusySec, sampleProcess } from './proc-stats';
-import { type TimedSample, counterDelta, meanIn, median, perCall, valuesIn } from './step-metrics';
+import { type TimedSample, counterDelta, lowerLevelMemory, meanIn, median, perCall, valuesIn } from './step-metrics';
 
 /** How the voice service is launched: the production bundle, or the TypeScript sources through tsx. */
 export interface VoiceLaunch {
@@ -52,6 +52,11 @@ export interface PhaseOptions extends PhaseTiming {
   concurrency: number;
   /** Extra node flags for the target (e.g. --cpu-prof) — the profile run. */
   targetNodeFlags?: string[];
+  /**
+   * Hold `calls` first, ramped and settled as the full load is, and read RSS over a window of
+   * `windowSec`; then ramp to `concurrency` in the same process (PhaseResult.lowerLevel).
+   */
+  lowerLevel?: { calls: number; windowSec: number };
 }
 
 const statsSchema = z
@@ -246,14 +251,22 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
 
     const active: TimedSample<number>[] = [];
     let report: LoadReport | undefined;
-    const durationSec = opts.rampSec + opts.settleSec + opts.steadySec;
+    const lower = opts.lowerLevel !== undefined && opts.lowerLevel.calls < opts.concurrency ? opts.lowerLevel : undefined;
+    // The lower level's ramp, settle and window come first; then the step up, ramped and settled alike.
+    const lowerSec = lower === undefined ? 0 : opts.rampSec + opts.settleSec + lower.windowSec;
+    const durationSec = lowerSec + opts.rampSec + opts.settleSec + opts.steadySec;
+    const workerOptions = {
+      target: baseUrl.replace(/^http/, 'ws'),
+      concurrency: lower?.calls ?? opts.concurrency,
+      ...(lower === undefined ? {} : { stepUp: { atSec: lowerSec, concurrency: opts.concurrency } }),
+      durationSec,
+      rampSec: opts.rampSec,
+      script: ctx.script,
+    };
     const sim = startChild({
       name: 'simulator',
       nodeFlags: TS_LOADER_FLAGS,
-      args: [
-        join(ctx.repoRoot, 'bench/load-worker.ts'),
-        JSON.stringify({ target: baseUrl.replace(/^http/, 'ws'), concurrency: opts.concurrency, durationSec, rampSec: opts.rampSec, script: ctx.script }),
-      ],
+      args: [join(ctx.repoRoot, 'bench/load-worker.ts'), JSON.stringify(workerOptions)],
       cpus: ctx.loadGenCpus,
       logFile: join(ctx.logDir, `simulator-${tag}.log`),
       onLine: (line) => {
@@ -270,7 +283,8 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       },
     });
     const startedAtMs = Date.now();
-    const windowStartMs = startedAtMs + (opts.rampSec + opts.settleSec) * 1000;
+    const lowerWindowStartMs = startedAtMs + (opts.rampSec + opts.settleSec) * 1000;
+    const windowStartMs = startedAtMs + (lowerSec + opts.rampSec + opts.settleSec) * 1000;
     const windowEndMs = startedAtMs + durationSec * 1000;
 
     const pids: Record<string, number> = { [opts.target]: target.pid, emulators: ctx.emulatorsPid, simulator: sim.pid };
@@ -368,6 +382,7 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
     const windowRss = valuesIn(rss, windowStartMs, windowEndMs);
     const steadyRss = median(windowRss) ?? idle.rssBytes;
     const peakRss = windowRss.length > 0 ? Math.max(...windowRss) : steadyRss;
+    const lowerLevel = lower === undefined ? undefined : lowerLevelMemory(rss, active, lowerWindowStartMs, lowerWindowStartMs + lower.windowSec * 1000, steadyRss, meanActiveCalls);
     // Both are upper bounds of the live set; the idle one is exact when the probe forced a full GC.
     const idleHeap = idleLiveAfterGc ?? liveBytes(idleStats) ?? null;
     const endHeap = liveBytes(endStats);
@@ -391,6 +406,7 @@ export async function runPhase(ctx: PhaseContext, opts: PhaseOptions): Promise<P
       rssPerCallBytes: perCall(steadyRss, idle.rssBytes, meanActiveCalls),
       peakRssBytes: peakRss,
       peakRssPerCallBytes: perCall(peakRss, idle.rssBytes, meanActiveCalls),
+      ...(lowerLevel === undefined ? {} : { lowerLevel }),
       idleLiveBytes: idleHeap,
       steadyLiveBytes: steadyHeap,
       livePerCallBytes: idleHeap !== null && steadyHeap !== null ? perCall(steadyHeap, idleHeap, meanActiveCalls) : null,

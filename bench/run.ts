@@ -170,7 +170,14 @@ async function main(): Promise<number> {
       };
       if (opts.floor) await floorPhase('before');
       log(`step ${concurrency}: voice`);
-      const v = await runPhase(ctx, { target: 'voice', concurrency, rampSec: opts.rampSec, settleSec: opts.settleSec, steadySec: opts.steadySec });
+      const v = await runPhase(ctx, {
+        target: 'voice',
+        concurrency,
+        rampSec: opts.rampSec,
+        settleSec: opts.settleSec,
+        steadySec: opts.steadySec,
+        ...(opts.memorySec > 0 ? { lowerLevel: { calls: Math.round(concurrency / 2), windowSec: opts.memorySec } } : {}),
+      });
       if (opts.floor) await floorPhase('after');
       const step = combineStep(v, floors, Math.max(1, cores - 1));
       steps.push(step);
@@ -206,6 +213,7 @@ async function main(): Promise<number> {
       settleSec: opts.settleSec,
       steadySec: opts.steadySec,
       floorSteadySec: opts.floorSteadySec,
+      memorySec: opts.memorySec,
       realtimeFactor: opts.realtimeFactor,
       voiceFrom: voice.kind,
       logLevel: opts.logLevel,

@@ -56,6 +56,30 @@ export function perCall(totalBytes: number, baselineBytes: number, calls: number
   return calls > 0 ? Math.max(0, totalBytes - baselineBytes) / calls : 0;
 }
 
+/**
+ * The lower level's median RSS and mean calls over its window, and RSS per call added from there
+ * to the full load's steady figures. Not clamped: a negative slope is reported as measured.
+ */
+export function lowerLevelMemory(
+  rss: readonly TimedSample<number>[],
+  active: readonly TimedSample<number>[],
+  fromMs: number,
+  toMs: number,
+  steadyRssBytes: number,
+  meanActiveCalls: number,
+): PhaseResult['lowerLevel'] {
+  const lowerRss = median(valuesIn(rss, fromMs, toMs));
+  const lowerCalls = meanIn(active, fromMs, toMs);
+  const added = meanActiveCalls - lowerCalls;
+  if (lowerRss === undefined || !(added > 0)) return undefined;
+  return {
+    meanActiveCalls: lowerCalls,
+    windowSec: (toMs - fromMs) / 1000,
+    steadyRssBytes: lowerRss,
+    rssPerAddedCallBytes: (steadyRssBytes - lowerRss) / added,
+  };
+}
+
 /** Overhead p99 within target, no late frames, no failed calls, no protocol violations. */
 export function meetsLatencyTargets(voice: PhaseResult): boolean {
   const c = voice.callers;

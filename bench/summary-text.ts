@@ -1,4 +1,4 @@
-import type { BenchResults, StepResult } from './bench-types';
+import type { BenchResults, PhaseResult, StepResult } from './bench-types';
 import type { TARGETS } from './step-metrics';
 
 const kb = (bytes: number | null): string => (bytes === null ? '-' : `${Math.round(bytes / 1024)} KB`);
@@ -24,40 +24,40 @@ export function formatStepLine(s: StepResult): string {
     `probe p99 ${ms(v.probeLatencyMs.p99)}`,
     `late ${v.callers.lateFrames}`,
     `failed ${v.callers.failed}/${v.callers.calls}`,
-    `RSS/call ${kb(v.rssPerCallBytes)}${v.peakRssPerCallBytes === undefined ? '' : ` (peak ${kb(v.peakRssPerCallBytes)})`}`,
+    `RSS/call ${kb(v.rssPerCallBytes)}${v.peakRssPerCallBytes === undefined ? '' : ` (peak ${kb(v.peakRssPerCallBytes)})`}` +
+      `${v.lowerLevel === undefined ? '' : `, per added call ${kb(v.lowerLevel.rssPerAddedCallBytes)}`}`,
     `live/call ${kb(v.livePerCallBytes)}`,
     `[${share('voice')}, ${share('emulators')}, ${share('simulator')}, others on core 0 ${Math.round(v.otherLoadOnTargetCore * 100)}%]`,
   ].join(' | ');
 }
 
-/** Steady RSS added per call from one step to a higher one; null when there are not two steps that differ in calls. */
-function rssPerAddedCall(from: StepResult | undefined, to: StepResult | undefined): { from: number; to: number; bytesPerCall: number } | null {
-  if (from === undefined || to === undefined || to.voice.meanActiveCalls - from.voice.meanActiveCalls < 1) return null;
-  const bytesPerCall = (to.voice.steadyRssBytes - from.voice.steadyRssBytes) / (to.voice.meanActiveCalls - from.voice.meanActiveCalls);
-  return { from: from.concurrency, to: to.concurrency, bytesPerCall };
-}
-
 /**
- * An RSS difference per call between two steps, in KB. Below zero it measures no call: the lower
- * step's process had grown more (old space's headroom is a one-off that lands where it lands).
+ * RSS per call added from the lower level to the full load in one process (PhaseResult.lowerLevel),
+ * the figure held against the target; null when the step ran without a lower level.
  */
-export function rssPerCallDeltaText(bytesPerCall: number): string {
-  const text = `${Math.round(bytesPerCall / 1024)} KB`;
-  return bytesPerCall >= 0 ? text : `${text} (below zero: the lower step's process held more RSS, a per-process one-off, not the calls)`;
+export function rssPerAddedCallText(v: PhaseResult): string | null {
+  const l = v.lowerLevel;
+  if (l === undefined) return null;
+  const text = `${Math.round(l.rssPerAddedCallBytes / 1024)} KB per call added ${Math.round(l.meanActiveCalls)} -> ${Math.round(v.meanActiveCalls)}`;
+  // Below zero measures no call: the process held more RSS at the lower level (old space's headroom
+  // is a one-off that lands where it lands).
+  return l.rssPerAddedCallBytes >= 0 ? text : `${text} (below zero: the process held more RSS at the lower level, not the calls)`;
 }
 
-/** Marginal memory per call between the lowest and highest step: independent of the idle baseline. */
-export function marginalRssPerCallBytes(r: BenchResults): number | null {
-  return rssPerAddedCall(r.steps[0], r.steps[r.steps.length - 1])?.bytesPerCall ?? null;
+/** The memory figure judged against the target: per added call when measured, else over idle. */
+export function memoryPerCallBytes(v: PhaseResult): number {
+  return v.lowerLevel?.rssPerAddedCallBytes ?? v.rssPerCallBytes;
 }
 
-/**
- * RSS per call added between the two highest steps: what one more call costs once the process
- * has grown its young generation (a one-off of up to 64 MB that the first-to-last figure spreads
- * over the calls).
- */
-export function topSlopeRss(r: BenchResults): { from: number; to: number; bytesPerCall: number } | null {
-  return rssPerAddedCall(r.steps[r.steps.length - 2], r.steps[r.steps.length - 1]);
+function memoryHeadline(v: PhaseResult, targets: typeof TARGETS): string {
+  const added = rssPerAddedCallText(v);
+  const judged = memoryPerCallBytes(v);
+  return (
+    `memory at ${v.concurrency} calls: RSS ${added ?? `${kb(v.rssPerCallBytes)} per call over idle`}` +
+    ` (target <= ${kb(targets.memoryPerCallBytes)}: ${judged <= targets.memoryPerCallBytes ? 'met' : 'NOT met'})` +
+    `${added === null ? '' : `; over a freshly started process ${kb(v.rssPerCallBytes)} per call`}` +
+    `; live heap + buffers ${kb(v.livePerCallBytes)} per call`
+  );
 }
 
 /** The verdict printed on stdout at the end, against the issue's targets. */
@@ -66,19 +66,12 @@ export function headline(r: BenchResults, targets: typeof TARGETS): string {
   const ratios = r.steps.map((s) => s.cpuRatioToFloor).filter((x): x is number => x !== null);
   const worstRatio = ratios.length > 0 ? Math.max(...ratios) : null;
   const last = r.steps[r.steps.length - 1];
-  const marginal = marginalRssPerCallBytes(r);
-  const slope = topSlopeRss(r);
   const lines = [
     `highest concurrency per vCPU with overhead p99 <= ${targets.overheadP99Ms} ms and no late frames: ${r.maxCallsPerVcpu}` +
       ` (target >= ${targets.callsPerVcpu}: ${r.maxCallsPerVcpu >= targets.callsPerVcpu ? 'met' : 'NOT met'})`,
     `CPU per call-second vs the floor: ${worstRatio === null ? 'not measured' : `worst x${worstRatio.toFixed(2)}`}` +
       ` (target <= x${targets.cpuRatioToFloor}: ${worstRatio !== null && worstRatio <= targets.cpuRatioToFloor ? 'met' : 'NOT met'})`,
-    last
-      ? `memory per call at ${last.concurrency} calls: RSS ${kb(last.voice.rssPerCallBytes)} over idle, live heap + buffers ${kb(last.voice.livePerCallBytes)}` +
-        `${marginal === null ? '' : `, marginal RSS ${rssPerCallDeltaText(marginal)}`}` +
-        `${slope === null ? '' : `, RSS per added call ${slope.from} -> ${slope.to}: ${rssPerCallDeltaText(slope.bytesPerCall)}`}` +
-        ` (target <= ${kb(targets.memoryPerCallBytes)})`
-      : 'no steps ran',
+    last ? memoryHeadline(last.voice, targets) : 'no steps ran',
   ];
   if (best) lines.push(`at ${best.concurrency} calls the voice process used ${Math.round((best.voice.processes.voice?.coreShare ?? 0) * 100)}% of its core`);
   if (r.stoppedBecause) lines.push(`stopped stepping up: ${r.stoppedBecause}`);

@@ -16,6 +16,11 @@ describe('bench options', () => {
     expect(r.ok && r.options).toMatchObject({ steps: [10, 20], steadySec: 5, floor: false, profile: true });
     expect(parseBenchArgs(['--steps', '10,x']).ok).toBe(false);
     expect(parseBenchArgs(['--steady-sec', '-1']).ok).toBe(false);
+    // The lower level's window: on by default, 0 turns it off, negative is refused.
+    expect(PRESETS.full.memorySec).toBeGreaterThan(0);
+    const off = parseBenchArgs(['--memory-sec', '0']);
+    expect(off.ok && off.options.memorySec).toBe(0);
+    expect(parseBenchArgs(['--memory-sec', '-5']).ok).toBe(false);
     expect(parseBenchArgs(['--bogus']).ok).toBe(false);
   });
 

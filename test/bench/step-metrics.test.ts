@@ -3,6 +3,7 @@ import {
   SATURATED_CORE_SHARE,
   combineStep,
   counterDelta,
+  lowerLevelMemory,
   maxCallsPerVcpu,
   meanIn,
   median,
@@ -65,6 +66,19 @@ describe('window arithmetic', () => {
     expect(perCall(300, 100, 4)).toBe(50);
     expect(perCall(90, 100, 4)).toBe(0);
     expect(perCall(300, 100, 0)).toBe(0);
+  });
+
+  it("takes the lower level's median RSS and mean calls over its window, and divides the RSS added by the calls added", () => {
+    // 0-1 s ramp, 2-4 s the lower level's window (100 calls), then the full load (300 calls).
+    const rss = everySecond(80, 150, 200, 260, 210, 290, 400);
+    const active = everySecond(40, 90, 100, 100, 100, 200, 300);
+    const m = lowerLevelMemory(rss, active, 2000, 4000, 410e6 / 1e6, 300);
+    expect(m).toEqual({ meanActiveCalls: 100, windowSec: 2, steadyRssBytes: 210, rssPerAddedCallBytes: (410 - 210) / 200 });
+    // Not clamped: less RSS at the full load than at the lower level reads below zero.
+    expect(lowerLevelMemory(rss, active, 2000, 4000, 110, 300)?.rssPerAddedCallBytes).toBeCloseTo(-0.5, 9);
+    // Nothing sampled in the window, or no calls added: no figure.
+    expect(lowerLevelMemory(rss, active, 9000, 9500, 410, 300)).toBeUndefined();
+    expect(lowerLevelMemory(rss, active, 2000, 4000, 410, 100)).toBeUndefined();
   });
 });
 

@@ -16,6 +16,9 @@ const shortConversation: CallScript = {
   ],
 };
 
+/** A script that would keep each caller on the line for a minute. */
+const long: CallScript = { name: 'long', steps: [waitForAgent({ until: 'speaking' }), pause(60_000), hangup()] };
+
 let server: FakeVoiceServer | undefined;
 afterEach(async () => {
   await server?.stop();
@@ -67,8 +70,6 @@ describe('load runner', () => {
 
   it('with hangUpAtEnd, callers still on the line hang up when the duration is over instead of finishing', async () => {
     server = await startFakeVoiceServer({ greetingMs: 400 });
-    // A script that would keep each caller on the line for a minute.
-    const long: CallScript = { name: 'long', steps: [waitForAgent({ until: 'speaking' }), pause(60_000), hangup()] };
     const startedAtMs = Date.now();
     const report = await runLoad({ target: server.url, calls: 0, concurrency: 2, durationSec: 1, hangUpAtEnd: true, scenario: long, fetchServiceStats: false });
     expect(Date.now() - startedAtMs).toBeLessThan(20_000);
@@ -76,6 +77,47 @@ describe('load runner', () => {
     // Exotel's hang-up: each call sent `stop` before closing.
     expect(server.connections).toHaveLength(2);
     for (const conn of server.connections) expect(conn.events.filter((e) => e.event === 'stop')).toHaveLength(1);
+  });
+
+  it('steps up: the concurrency rises to the second level at atSec and both levels are held', async () => {
+    server = await startFakeVoiceServer({ greetingMs: 200 });
+    const samples: { elapsedMs: number; active: number }[] = [];
+    const report = await runLoad({
+      target: server.url,
+      calls: 0,
+      concurrency: 1,
+      stepUp: { atSec: 0.8, concurrency: 3 },
+      durationSec: 1.6,
+      hangUpAtEnd: true,
+      scenario: long,
+      fetchServiceStats: false,
+      onProgress: (p) => samples.push({ elapsedMs: p.elapsedMs, active: p.active }),
+      progressIntervalMs: 100,
+    });
+    const before = samples.filter((s) => s.elapsedMs > 200 && s.elapsedMs < 700).map((s) => s.active);
+    const after = samples.filter((s) => s.elapsedMs > 1000 && s.elapsedMs < 1500).map((s) => s.active);
+    expect(before.length).toBeGreaterThan(0);
+    expect(new Set(before)).toEqual(new Set([1]));
+    expect(after.length).toBeGreaterThan(0);
+    expect(new Set(after)).toEqual(new Set([3]));
+    expect(report).toMatchObject({ calls: 3, completed: 3, failed: 0, peakActiveCalls: 3 });
+  });
+
+  it('a step-up due after the duration places no call', async () => {
+    server = await startFakeVoiceServer({ greetingMs: 200 });
+    const startedAtMs = Date.now();
+    const report = await runLoad({
+      target: server.url,
+      calls: 0,
+      concurrency: 1,
+      stepUp: { atSec: 5, concurrency: 3 },
+      durationSec: 0.5,
+      hangUpAtEnd: true,
+      scenario: long,
+      fetchServiceStats: false,
+    });
+    expect(report).toMatchObject({ calls: 1, completed: 1, peakActiveCalls: 1 });
+    expect(Date.now() - startedAtMs).toBeLessThan(4000); // ended with its duration, not at the step-up
   });
 
   it('without hangUpAtEnd, in-flight calls run their scripts to the end', async () => {

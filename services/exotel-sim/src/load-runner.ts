@@ -41,6 +41,12 @@ export interface LoadOptions {
    * finishing their scripts (a benchmark of minutes-long calls need not wait minutes to drain).
    */
   hangUpAtEnd?: boolean;
+  /**
+   * Steady mode: at `atSec` the concurrency rises to `concurrency`, the added calls spread over
+   * `rampSec` as the first ones were. Two load levels in one process give memory per added call
+   * without the process's one-offs (JIT code, allocator arenas) that a fresh baseline would charge.
+   */
+  stepUp?: { atSec: number; concurrency: number };
   marksOnClear?: MarksOnClear;
   numbersAsStrings?: boolean;
   /** Exotel retries a failed handshake once; default true. */
@@ -105,6 +111,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     peakActive = Math.max(peakActive, inFlight.size);
   };
 
+  /** Places `count` calls evenly over the ramp from `fromMs` (all at once without a ramp). */
+  const placeSpread = async (count: number, fromMs: number): Promise<void> => {
+    for (let i = 0; i < count; i++) {
+      await sleep(fromMs + (rampMs * i) / count - monotonicNowMs());
+      if (steady && !mayPlaceMore()) return;
+      place();
+    }
+  };
+
   const report = () =>
     options.onProgress?.({
       elapsedMs: monotonicNowMs() - startedAtMs,
@@ -126,10 +141,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
   try {
     const initial = steady ? Math.min(options.concurrency ?? 0, maxCalls) : options.calls;
-    for (let i = 0; i < initial; i++) {
-      await sleep(startedAtMs + (rampMs * i) / initial - monotonicNowMs());
-      if (steady && !mayPlaceMore()) break;
-      place();
+    await placeSpread(initial, startedAtMs);
+    const stepUp = steady ? options.stepUp : undefined;
+    const rampStartMs = startedAtMs + (stepUp?.atSec ?? 0) * 1000;
+    if (stepUp !== undefined && stepUp.concurrency > initial && rampStartMs < deadlineMs) {
+      await sleep(rampStartMs - monotonicNowMs());
+      await placeSpread(stepUp.concurrency - initial, rampStartMs);
     }
     while (inFlight.size > 0) await Promise.all([...inFlight]);
   } finally {
