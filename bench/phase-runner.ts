@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { z } from 'zod';
 import { percentiles } from '../services/shared/src/percentiles';
-import { VOICE_IMAGE_NODE_FLAGS } from '../scripts/build-voice';
+import { VOICE_IMAGE_ENV, VOICE_IMAGE_NODE_FLAGS } from '../scripts/build-voice';
 import { freePort } from '../test/support/free-port';
 import type { LoadReport } from '../services/exotel-sim/src/index';
 import { type PhaseResult, type ProcessUsage, type TargetName, callerView } from './bench-types';
@@ -133,6 +133,7 @@ export async function startTarget(
           ipc: ctx.loopProbe !== null,
           env: {
             ...probeEnv,
+            ...VOICE_IMAGE_ENV, // as the image runs it
             PORT: String(port),
             HOST: '127.0.0.1',
             LOG_LEVEL: ctx.voice.logLevel,

@@ -67,6 +67,22 @@ export const VOICE_EXTERNALS = [
  */
 export const VOICE_NODE_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=8', '--heap-growing-percent=50'] as const;
 
+/**
+ * Environment the image sets for glibc's allocator (the Dockerfile's ENV; the bench sets the same).
+ *
+ * MALLOC_MMAP_THRESHOLD_=131072 fixes the mmap threshold at glibc's default instead of letting it
+ * rise with every large block freed. In about one run in four at 200 calls, a process kept ~36 MB
+ * more RSS for its life: V8's concurrent compiler thread allocates its jobs' zones (32 KB
+ * segments, ~37 MB at the start of load) from its own glibc arena; the main thread frees them
+ * when it finalises the jobs, and glibc can only return an arena's memory from its top down
+ * (strace: one 37 MB MADV_DONTNEED when it could). A block still in use near the top pins the
+ * rest, which is what the dynamic threshold lets happen once large blocks stop going to mmap.
+ * With the fixed threshold: the high mode in none of 8 runs (defaults: 4 of 17), steady RSS
+ * 178-180 MB against 188-190 (and 223 in the high mode), CPU within the hour's drift
+ * (docs/benchmarks.md, 2026-12-06).
+ */
+export const VOICE_IMAGE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' } as const;
+
 /** The image's whole node command line before the script (the Dockerfile's CMD): stack traces in TypeScript terms, plus the V8 flags. */
 export const VOICE_IMAGE_NODE_FLAGS = ['--enable-source-maps', ...VOICE_NODE_FLAGS] as const;
 

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import * as path from 'node:path';
-import { VOICE_IMAGE_NODE_FLAGS, VOICE_LAZY_BARRELS, buildVoiceBundle } from '../../scripts/build-voice';
+import { VOICE_IMAGE_ENV, VOICE_IMAGE_NODE_FLAGS, VOICE_LAZY_BARRELS, buildVoiceBundle } from '../../scripts/build-voice';
 import type { LazyBarrelsReport } from '../../scripts/lazy-barrels';
 import { VOICE_BUILD_CONTEXT_EXCLUDES } from '../../lib/voice/voice-image';
 import { startEmulators } from '../../services/emulators/src/index';
@@ -51,6 +51,14 @@ describe('the voice image', () => {
     // The benchmark runs the bundle with the same command line (VOICE_IMAGE_NODE_FLAGS).
     const cmd = runtime.match(/^CMD (\[.*\])$/m)?.[1];
     expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...VOICE_IMAGE_NODE_FLAGS, 'index.js']);
+    // ... and the same allocator environment (VOICE_IMAGE_ENV).
+    const env = Object.fromEntries(
+      (runtime.match(/^ENV ((?:.*\\\n)*.*)$/m)?.[1] ?? '')
+        .split(/\s*\\\n\s*|\s+/)
+        .filter(Boolean)
+        .map((pair) => pair.split('=') as [string, string]),
+    );
+    expect(env).toEqual({ NODE_ENV: 'production', PORT: '8080', ...VOICE_IMAGE_ENV });
     // The build stage runs the same build the tests use.
     expect(dockerfile).toMatch(/^RUN npm ci /m);
     expect(dockerfile).toMatch(/^RUN npm run build$/m);
@@ -148,6 +156,7 @@ describe('the voice image', () => {
       child = spawn(process.execPath, [...VOICE_IMAGE_NODE_FLAGS, 'index.js'], {
         cwd: imageDir,
         env: {
+          ...VOICE_IMAGE_ENV,
           PATH: process.env.PATH,
           NODE_ENV: 'production',
           PORT: String(port),
@@ -189,7 +198,7 @@ describe('the voice image', () => {
         const agentsFile = path.join(configDir, 'call-agents.json');
         writeFileSync(agentsFile, JSON.stringify([{ agentId: 'default', greeting: 'Hello! How can I help?', stt: { endpointingMs: 200 } }]));
         voice = await startVoiceProcess(
-          { ...providerEnv(emu), AGENTS_FILE: agentsFile, DATA_DIR: path.join(configDir, 'call-data'), STREAM_AUTH_MODE: 'disabled', ENVIRONMENT: 'test' },
+          { ...VOICE_IMAGE_ENV, ...providerEnv(emu), AGENTS_FILE: agentsFile, DATA_DIR: path.join(configDir, 'call-data'), STREAM_AUTH_MODE: 'disabled', ENVIRONMENT: 'test' },
           { args: [...VOICE_IMAGE_NODE_FLAGS, 'index.js'], cwd: imageDir, inheritEnv: false },
         );
         const listen = [waitForAgent({ until: 'speaking', timeoutMs: 8000 }), waitForAgent({ until: 'silent', timeoutMs: 15000 })];
