@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { type CallScript, type LoadReport, hangup, pause, runLoad, say, scenarios, waitForAgent } from '../../services/exotel-sim/src';
+import { type CallScript, type LoadOptions, type LoadReport, hangup, pause, runLoad, say, scenarios, waitForAgent } from '../../services/exotel-sim/src';
 import { verifyStreamSignature } from '../../services/shared/src/stream-signature';
 import { type FakeVoiceServer, startFakeVoiceServer } from './support/fake-voice-server';
 
@@ -18,6 +18,10 @@ const shortConversation: CallScript = {
 
 /** A script that would keep each caller on the line for a minute. */
 const long: CallScript = { name: 'long', steps: [waitForAgent({ until: 'speaking' }), pause(60_000), hangup()] };
+
+/** One caller on the line first, long-lived callers that hang up at the end, then the step up. */
+const runStepUp = (target: string, stepUp: { atSec: number; concurrency: number }, durationSec: number, extra: Partial<LoadOptions> = {}) =>
+  runLoad({ target, calls: 0, concurrency: 1, stepUp, durationSec, hangUpAtEnd: true, scenario: long, fetchServiceStats: false, ...extra });
 
 let server: FakeVoiceServer | undefined;
 afterEach(async () => {
@@ -82,15 +86,7 @@ describe('load runner', () => {
   it('steps up: the concurrency rises to the second level at atSec and both levels are held', async () => {
     server = await startFakeVoiceServer({ greetingMs: 200 });
     const samples: { elapsedMs: number; active: number }[] = [];
-    const report = await runLoad({
-      target: server.url,
-      calls: 0,
-      concurrency: 1,
-      stepUp: { atSec: 0.8, concurrency: 3 },
-      durationSec: 1.6,
-      hangUpAtEnd: true,
-      scenario: long,
-      fetchServiceStats: false,
+    const report = await runStepUp(server.url, { atSec: 0.8, concurrency: 3 }, 1.6, {
       onProgress: (p) => samples.push({ elapsedMs: p.elapsedMs, active: p.active }),
       progressIntervalMs: 100,
     });
@@ -106,16 +102,7 @@ describe('load runner', () => {
   it('a step-up due after the duration places no call', async () => {
     server = await startFakeVoiceServer({ greetingMs: 200 });
     const startedAtMs = Date.now();
-    const report = await runLoad({
-      target: server.url,
-      calls: 0,
-      concurrency: 1,
-      stepUp: { atSec: 5, concurrency: 3 },
-      durationSec: 0.5,
-      hangUpAtEnd: true,
-      scenario: long,
-      fetchServiceStats: false,
-    });
+    const report = await runStepUp(server.url, { atSec: 5, concurrency: 3 }, 0.5);
     expect(report).toMatchObject({ calls: 1, completed: 1, peakActiveCalls: 1 });
     expect(Date.now() - startedAtMs).toBeLessThan(4000); // ended with its duration, not at the step-up
   });

@@ -143,10 +143,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const initial = steady ? Math.min(options.concurrency ?? 0, maxCalls) : options.calls;
     await placeSpread(initial, startedAtMs);
     const stepUp = steady ? options.stepUp : undefined;
-    const rampStartMs = startedAtMs + (stepUp?.atSec ?? 0) * 1000;
-    if (stepUp !== undefined && stepUp.concurrency > initial && rampStartMs < deadlineMs) {
-      await sleep(rampStartMs - monotonicNowMs());
-      await placeSpread(stepUp.concurrency - initial, rampStartMs);
+    if (stepUp !== undefined && stepUp.concurrency > initial) {
+      const rampStartMs = startedAtMs + stepUp.atSec * 1000;
+      if (rampStartMs < deadlineMs) {
+        await sleep(rampStartMs - monotonicNowMs());
+        await placeSpread(stepUp.concurrency - initial, rampStartMs);
+      }
     }
     while (inFlight.size > 0) await Promise.all([...inFlight]);
   } finally {
