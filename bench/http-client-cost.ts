@@ -4,9 +4,12 @@
  * apart, as the TTS emulator does at speed. 50 requests in flight, `process.cpuUsage()` of this
  * process over 2,000 requests after 500 to warm up; each case runs in a fresh child process.
  *
- * Run: npx tsx bench/http-client-cost.ts [--root <checkout>] [--rounds N]
+ * Run: npx tsx bench/http-client-cost.ts [--root <checkout>] [--baseline <checkout>] [--rounds N] [--only <text>]
  * `--root` measures another checkout's providers (e.g. a `git worktree` of the previous commit)
- * with this script, so both sides of an A/B run the same load.
+ * with this script, so both sides of an A/B run the same load. `--baseline` measures a second
+ * checkout in the same run, alternating with `--root` round by round (this host drifts by tens of
+ * percent within minutes), and prints the median of the round-by-round ratios. `--only` keeps the cases whose
+ * name contains the text.
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -108,8 +111,25 @@ async function runCase(root: string, index: number, port: number): Promise<numbe
   return Number(out.trim());
 }
 
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const fmt = (samples: number[]) => `median ${median(samples).toFixed(0).padStart(5)}   (${samples.map((s) => s.toFixed(0)).join(', ')})`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { root: { type: 'string' }, rounds: { type: 'string' }, child: { type: 'string' }, port: { type: 'string' }, serve: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      root: { type: 'string' },
+      baseline: { type: 'string' },
+      rounds: { type: 'string' },
+      only: { type: 'string' },
+      child: { type: 'string' },
+      port: { type: 'string' },
+      serve: { type: 'boolean' },
+    },
+  });
   const root = resolve(values.root ?? resolve(__dirname, '..'));
   if (values.serve) return serve();
   if (values.child !== undefined) {
@@ -117,16 +137,30 @@ async function main(): Promise<void> {
     process.stdout.write(`${us}\n`);
     process.exit(0);
   }
+  const baseline = values.baseline === undefined ? undefined : resolve(values.baseline);
   const server: ChildProcess = fork(__filename, ['--serve'], { execArgv: process.execArgv });
   const port = await new Promise<number>((r) => server.once('message', (m) => r(Number(m))));
   const rounds = Number(values.rounds ?? 3);
   try {
-    console.log(`client CPU per request (µs), ${rounds} rounds, root ${root}`);
+    console.log(`client CPU per request (µs), ${rounds} rounds, root ${root}${baseline ? `, alternating with baseline ${baseline}` : ''}`);
     for (const [i, c] of CASES.entries()) {
+      if (values.only !== undefined && !c.name.includes(values.only)) continue;
       const samples: number[] = [];
-      for (let r = 0; r < rounds; r++) samples.push(await runCase(root, i, port));
-      samples.sort((a, b) => a - b);
-      console.log(`${c.name.padEnd(44)} median ${samples[Math.floor(samples.length / 2)]!.toFixed(0).padStart(5)}   (${samples.map((s) => s.toFixed(0)).join(', ')})`);
+      const base: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        // Alternate which side goes first, so a drift within the round falls on both.
+        if (baseline && r % 2 === 1) base.push(await runCase(baseline, i, port));
+        samples.push(await runCase(root, i, port));
+        if (baseline && r % 2 === 0) base.push(await runCase(baseline, i, port));
+      }
+      console.log(`${c.name.padEnd(44)} ${fmt(samples)}`);
+      if (baseline) {
+        // Paired by round: each pair ran back to back, so their ratio carries less of the drift.
+        const paired = samples.map((s, r) => s / base[r]!);
+        const lower = paired.filter((p) => p < 1).length;
+        console.log(`${'  baseline'.padEnd(44)} ${fmt(base)}`);
+        console.log(`${'  root/baseline, paired by round'.padEnd(44)} median ${median(paired).toFixed(2)}, root lower in ${lower} of ${rounds}`);
+      }
     }
   } finally {
     server.kill();

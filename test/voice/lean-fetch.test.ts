@@ -156,6 +156,35 @@ describe('lean fetch', () => {
     expect(closedRequests).toContain('/barge-in');
   });
 
+  it("cancelling a streamed request captures no stack for undici's own abort error, whose stack Node formats", async () => {
+    handler = (_req, res) => {
+      res.writeHead(200);
+      res.write(Buffer.alloc(100));
+    };
+    // Node's stream destroy reads `stack` of the error undici destroys the socket with: record
+    // each formatting, by error name, with how many frames it had to format.
+    const formatted: Array<{ name: string; frames: number }> = [];
+    const previous = Error.prepareStackTrace;
+    Error.prepareStackTrace = (err, frames) => {
+      formatted.push({ name: err.name, frames: frames.length });
+      return previous ? previous(err, frames) : `${err.name}: ${err.message}`;
+    };
+    try {
+      const ac = new AbortController();
+      const res = await leanFetch(`${baseUrl}/quiet-abort`, { signal: ac.signal });
+      const err = await streamBody(res.body as never, () => ac.abort(cancellation('hang-up'))).catch((e: unknown) => e);
+      expect(isAbortError(err)).toBe(true);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(closedRequests).toContain('/quiet-abort');
+    } finally {
+      Error.prepareStackTrace = previous;
+    }
+    const undiciErrors = formatted.filter((f) => f.name === 'InformationalError');
+    expect(undiciErrors.length).toBeGreaterThan(0);
+    expect(undiciErrors.every((f) => f.frames === 0)).toBe(true);
+    expect(Error.stackTraceLimit).toBeGreaterThan(0);
+  });
+
   it('a refused connection rejects with a TypeError, as fetch does', async () => {
     const probe = createServer();
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
