@@ -19,6 +19,14 @@ describe('Exotel stream protocol', () => {
     }
   });
 
+  it('parses a mark to its name, sequence number and stream, and nothing else', () => {
+    expect(parseInbound('{"event":"mark","sequence_number":"12","stream_sid":"S1","mark":{"name":"m-3","extra":1},"x":2}')).toEqual({
+      ok: true,
+      event: { event: 'mark', sequence_number: 12, stream_sid: 'S1', mark: { name: 'm-3' } },
+    });
+    expect(parseInbound('{"event":"mark","mark":{"name":"m-4"}}')).toEqual({ ok: true, event: { event: 'mark', mark: { name: 'm-4' } } });
+  });
+
   it('decodes media payloads to PCM', () => {
     const r = parseInbound(JSON.stringify({ event: 'media', media: { chunk: 1, timestamp: '100', payload: pcm.toString('base64') } }));
     expect(r).toEqual({ ok: true, event: { event: 'media', audio: pcm, timestamp: 100 } });
@@ -33,6 +41,11 @@ describe('Exotel stream protocol', () => {
     ['an odd PCM byte length', `{"event":"media","media":{"payload":"${Buffer.alloc(3).toString('base64')}"}}`, 'bad-audio'],
     ['a dtmf that is not a key', '{"event":"dtmf","dtmf":{"digit":"x"}}', 'invalid-event'],
     ['a mark without a name', '{"event":"mark","mark":{}}', 'invalid-event'],
+    ['a mark that is not an object', '{"event":"mark","mark":"m-1"}', 'invalid-event'],
+    ['a mark with an empty name', '{"event":"mark","mark":{"name":""}}', 'invalid-event'],
+    ['a mark with a name too long', `{"event":"mark","mark":{"name":"${'m'.repeat(129)}"}}`, 'invalid-event'],
+    ['a mark with a stream_sid that is not a string', '{"event":"mark","stream_sid":7,"mark":{"name":"m-1"}}', 'invalid-event'],
+    ['a mark with a sequence_number that is not a number', '{"event":"mark","sequence_number":"7a","mark":{"name":"m-1"}}', 'invalid-event'],
     ['a start without call_sid', '{"event":"start","start":{"stream_sid":"S"}}', 'invalid-event'],
   ])('rejects %s', (_name, text, error) => {
     const r = parseInbound(text);

@@ -59,13 +59,6 @@ const dtmfSchema = z.object({
   }),
 });
 
-const markSchema = z.object({
-  event: z.literal('mark'),
-  sequence_number: seq,
-  stream_sid: z.string().max(128).optional(),
-  mark: z.object({ name: z.string().min(1).max(128) }),
-});
-
 const stopSchema = z.object({
   event: z.literal('stop'),
   sequence_number: seq,
@@ -83,7 +76,13 @@ const stopSchema = z.object({
 export type ConnectedEvent = z.infer<typeof connectedSchema>;
 export type StartEvent = z.infer<typeof startSchema>;
 export type DtmfEvent = z.infer<typeof dtmfSchema>;
-export type MarkEvent = z.infer<typeof markSchema>;
+/** Exotel's acknowledgement that the audio before one of our marks has played. */
+export interface MarkEvent {
+  event: 'mark';
+  sequence_number?: number;
+  stream_sid?: string;
+  mark: { name: string };
+}
 export type StopEvent = z.infer<typeof stopSchema>;
 /** Media with its audio already decoded: the pipeline never sees base64. */
 export interface MediaEvent {
@@ -118,11 +117,33 @@ function parseMedia(raw: Record<string, unknown>): ParseResult {
   return { ok: true, event: { event: 'media', audio, timestamp } };
 }
 
+/**
+ * A mark comes back for every sentence we speak: the most frequent frame after media, so it is
+ * checked by hand as well (through zod it was 0.6% of the voice thread at 200 stress calls, perf
+ * 2026-12-06), to the same rules the other events' schemas apply.
+ */
+function parseMark(raw: Record<string, unknown>): ParseResult {
+  const invalid = (detail: string): ParseResult => ({ ok: false, error: 'invalid-event', detail: `mark: ${detail}` });
+  const mark = raw.mark;
+  const name = typeof mark === 'object' && mark !== null ? (mark as Record<string, unknown>).name : undefined;
+  if (typeof name !== 'string' || name.length === 0 || name.length > 128) return invalid('mark.name must be a string of 1-128 characters');
+  const sid = raw.stream_sid;
+  if (sid !== undefined && (typeof sid !== 'string' || sid.length > 128)) return invalid('stream_sid must be a string of at most 128 characters');
+  const seq = raw.sequence_number;
+  let sequenceNumber: number | undefined;
+  if (typeof seq === 'number') sequenceNumber = seq;
+  else if (typeof seq === 'string' && /^\d+$/.test(seq)) sequenceNumber = Number(seq);
+  else if (seq !== undefined) return invalid('sequence_number must be a number');
+  const event: MarkEvent = { event: 'mark', mark: { name } };
+  if (sequenceNumber !== undefined) event.sequence_number = sequenceNumber;
+  if (sid !== undefined) event.stream_sid = sid;
+  return { ok: true, event };
+}
+
 const schemas = {
   connected: connectedSchema,
   start: startSchema,
   dtmf: dtmfSchema,
-  mark: markSchema,
   stop: stopSchema,
 } as const;
 
@@ -139,6 +160,7 @@ export function parseInbound(text: string): ParseResult {
   const obj = raw as Record<string, unknown>;
   const name = obj.event;
   if (name === 'media') return parseMedia(obj);
+  if (name === 'mark') return parseMark(obj);
   if (typeof name !== 'string' || !(name in schemas)) {
     return { ok: false, error: 'unknown-event', detail: `unknown event ${JSON.stringify(String(name)).slice(0, 40)}` };
   }
