@@ -1,0 +1,78 @@
+import { SttSession, type SttSessionHooks } from '../../services/voice/src/pipeline/stt-session';
+import type { SttConnectOptions, SttEvents, SttProvider, SttStream } from '../../services/voice/src/providers/stt/stt-provider';
+
+/** A provider whose sockets close the way the Deepgram SDK's do: on the connect signal's abort, before anyone calls close(). */
+class SignalClosingProvider implements SttProvider {
+  readonly name = 'fake-stt';
+  connects = 0;
+  readonly events: SttEvents[] = [];
+
+  connect(opts: SttConnectOptions, events: SttEvents): Promise<SttStream> {
+    this.connects++;
+    if (opts.signal?.aborted) return Promise.reject(new Error('aborted before connect'));
+    this.events.push(events);
+    let open = true;
+    opts.signal?.addEventListener('abort', () => {
+      if (!open) return;
+      open = false;
+      events.closed({ code: 1000, reason: 'aborted', unexpected: true });
+    });
+    return Promise.resolve({
+      send: () => undefined,
+      keepAlive: () => undefined,
+      finalize: () => undefined,
+      close: () => {
+        open = false;
+      },
+      get isOpen() {
+        return open;
+      },
+      finished: Promise.resolve(),
+    });
+  }
+}
+
+function hooks(): SttSessionHooks & { failures: Error[]; reconnects: number } {
+  const h = {
+    failures: [] as Error[],
+    reconnects: 0,
+    speechStarted: () => undefined,
+    transcript: () => undefined,
+    utteranceEnd: () => undefined,
+    failed: (err: Error) => h.failures.push(err),
+    reconnected: () => {
+      h.reconnects++;
+    },
+  };
+  return h;
+}
+
+const opts = (signal: AbortSignal): SttConnectOptions => ({ model: 'nova-3', language: 'en-IN', sampleRate: 8000, endpointingMs: 300, utteranceEndMs: 1000, signal });
+
+describe('STT session', () => {
+  it('a socket the call signal closed at the call end is not reconnected', async () => {
+    const provider = new SignalClosingProvider();
+    const ac = new AbortController();
+    const h = hooks();
+    const session = new SttSession(provider, opts(ac.signal), h);
+    await session.start();
+    ac.abort(); // the call ends: the signal first, then close(), as CallSession.end does
+    session.close();
+    await new Promise((r) => setTimeout(r, 300)); // past the first two reconnect delays
+    expect(provider.connects).toBe(1);
+    expect(h.failures).toEqual([]);
+  });
+
+  it('a socket the provider dropped mid-call is reconnected', async () => {
+    const provider = new SignalClosingProvider();
+    const ac = new AbortController();
+    const h = hooks();
+    const session = new SttSession(provider, opts(ac.signal), h);
+    await session.start();
+    provider.events[0]!.closed({ code: 1011, reason: 'NET-0001', unexpected: true });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(provider.connects).toBe(2);
+    expect(h.reconnects).toBe(1);
+    session.close();
+  });
+});
