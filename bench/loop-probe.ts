@@ -3,7 +3,9 @@
  * voice service does not expose its event-loop delay yet, so this measures it from inside without
  * touching services/. Writes one JSON line per second to BENCH_LOOP_STATS_FILE with the delay
  * percentiles and GC pauses since the last SIGUSR2 (the bench sends one when its window opens).
- * Cost: one 10 ms-resolution histogram timer and a GC observer.
+ * Cost: one 10 ms-resolution histogram timer and a GC observer. Each line also carries the
+ * physical size of each V8 heap space and `process.memoryUsage()` (read in the logs, not in the
+ * results): where the RSS between two loads went.
  *
  * It also measures the live set (V8 heap used + array buffers, where audio lives), which a sample
  * of heapUsed overstates by whatever garbage has not been collected yet — start-up garbage at
@@ -15,6 +17,14 @@
  */
 import { appendFileSync } from 'node:fs';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
+
+/** Physical bytes of each V8 heap space, by short name: where RSS between two loads went. */
+const heapSpaces = (): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const s of getHeapSpaceStatistics()) out[s.space_name.replace(/_space$/, '')] = s.physical_space_size;
+  return out;
+};
 
 const liveBytes = (): number => {
   const m = process.memoryUsage();
@@ -72,6 +82,8 @@ if (file) {
       gcPauseMaxMs: Math.round(gcPauseMaxMs * 10) / 10,
       gcPauseTotalMs: Math.round(gcPauseTotalMs),
       liveAfterMajorGcMinBytes,
+      heapSpaces: heapSpaces(),
+      memory: process.memoryUsage(),
     };
     appendFileSync(file, `${JSON.stringify(line)}\n`);
   }, 1000).unref();
