@@ -3,6 +3,8 @@
  * a local server in another process that streams 1,600-byte chunks (100 ms of 8 kHz PCM) 3 ms
  * apart, as the TTS emulator does at speed. 50 requests in flight, `process.cpuUsage()` of this
  * process over 2,000 requests after 500 to warm up; each case runs in a fresh child process.
+ * The h2c cases send the same requests over HTTP/2 (cleartext, prior knowledge) through undici's
+ * HTTP/2 client: what a cancel would save if the providers' connections were multiplexed.
  *
  * Run: npx tsx bench/http-client-cost.ts [--root <checkout>] [--baseline <checkout>] [--rounds N] [--only <text>]
  * `--root` measures another checkout's providers (e.g. a `git worktree` of the previous commit)
@@ -12,10 +14,12 @@
  * name contains the text.
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createH2cServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Agent, buildConnector } from 'undici';
 
 const CHUNK = Buffer.alloc(1600, 1);
 const IN_FLIGHT = 50;
@@ -28,6 +32,8 @@ interface Case {
   /** Cancel each request after this many chunks (a barge-in): its connection cannot be reused. */
   abortAfter?: number;
   client: 'lean-fetch' | 'elevenlabs';
+  /** HTTP/1.1 (the default), or HTTP/2 without TLS; lean fetch only. */
+  transport?: 'h1' | 'h2c';
 }
 
 const CASES: Case[] = [
@@ -35,39 +41,82 @@ const CASES: Case[] = [
   { name: 'lean fetch, 20 chunks', chunks: 20, client: 'lean-fetch' },
   { name: 'ElevenLabs SDK, 20 chunks', chunks: 20, client: 'elevenlabs' },
   { name: 'ElevenLabs SDK, cancelled after 10 of 20', chunks: 20, abortAfter: 10, client: 'elevenlabs' },
+  { name: 'lean fetch, cancelled after 10 of 20', chunks: 20, abortAfter: 10, client: 'lean-fetch' },
+  { name: 'lean fetch over h2c, 20 chunks', chunks: 20, client: 'lean-fetch', transport: 'h2c' },
+  { name: 'lean fetch over h2c, cancelled after 10 of 20', chunks: 20, abortAfter: 10, client: 'lean-fetch', transport: 'h2c' },
 ];
 
-function serve(): void {
-  const server = createServer((req, res) => {
-    const chunks = Number(/chunks-(\d+)/.exec(req.url ?? '')?.[1] ?? '1');
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'audio/pcm' });
-      let sent = 0;
-      const timer = setInterval(() => {
-        if (res.destroyed) return clearInterval(timer);
-        res.write(CHUNK);
-        if (++sent === chunks) {
-          clearInterval(timer);
-          res.end();
-        }
-      }, 3);
-    });
-  });
-  server.listen(0, '127.0.0.1', () => process.send?.((server.address() as AddressInfo).port));
+interface Ports {
+  h1: number;
+  h2c: number;
 }
 
-async function measure(root: string, c: Case, port: number): Promise<number> {
-  const base = `http://127.0.0.1:${port}`;
+/** What the handler needs of a request and a response, the same in node:http and node:http2. */
+interface ChunkRequest {
+  readonly url?: string;
+  resume(): unknown;
+  on(event: 'end', listener: () => void): unknown;
+}
+interface ChunkResponse {
+  readonly destroyed: boolean;
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  write(chunk: Buffer): boolean;
+  end(): unknown;
+  on(event: 'close', listener: () => void): unknown;
+}
+
+function streamChunks(req: ChunkRequest, res: ChunkResponse): void {
+  const chunks = Number(/chunks-(\d+)/.exec(req.url ?? '')?.[1] ?? '1');
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'audio/pcm' });
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed) return clearInterval(timer);
+      res.write(CHUNK);
+      if (++sent === chunks) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, 3);
+    res.on('close', () => clearInterval(timer));
+  });
+}
+
+function serve(): void {
+  const h1 = createServer((req: IncomingMessage, res: ServerResponse) => streamChunks(req, res));
+  const h2c = createH2cServer((req: Http2ServerRequest, res: Http2ServerResponse) => streamChunks(req, res));
+  let listening = 0;
+  const ready = (): void => {
+    if (++listening < 2) return;
+    const ports: Ports = { h1: (h1.address() as AddressInfo).port, h2c: (h2c.address() as AddressInfo).port };
+    process.send?.(ports);
+  };
+  h1.listen(0, '127.0.0.1', ready);
+  h2c.listen(0, '127.0.0.1', ready);
+}
+
+async function measure(root: string, c: Case, ports: Ports): Promise<number> {
+  const base = `http://127.0.0.1:${c.transport === 'h2c' ? ports.h2c : ports.h1}`;
   let one: () => Promise<void>;
   const body = JSON.stringify({ text: 'Thank you. I can see your order here.', model_id: 'm' });
   if (c.client === 'lean-fetch') {
     const { createLeanFetch } = (await import(resolve(root, 'services/voice/src/providers/http/lean-fetch'))) as typeof import('../services/voice/src/providers/http/lean-fetch');
     const { streamBody } = (await import(resolve(root, 'services/voice/src/providers/http/stream-body'))) as typeof import('../services/voice/src/providers/http/stream-body');
-    const leanFetch = createLeanFetch();
+    // undici's Pool does not pass `useH2c` on to its connector: give it one that does.
+    const h2c = c.transport === 'h2c' ? new Agent({ allowH2: true, connect: buildConnector({ allowH2: true, useH2c: true } as buildConnector.BuildOptions) }) : undefined;
+    const leanFetch = createLeanFetch(h2c ? { dispatcher: h2c } : {});
     one = async () => {
-      const res = await leanFetch(`${base}/stream/chunks-${c.chunks}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      await streamBody(res.body as never, () => undefined);
+      const ac = new AbortController();
+      let n = 0;
+      try {
+        const res = await leanFetch(`${base}/stream/chunks-${c.chunks}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: ac.signal });
+        await streamBody(res.body as never, () => {
+          if (++n === c.abortAfter) ac.abort();
+        });
+      } catch (err) {
+        if (!ac.signal.aborted) throw err;
+      }
     };
   } else {
     const { ElevenLabsTts } = (await import(resolve(root, 'services/voice/src/providers/tts/elevenlabs-tts'))) as typeof import('../services/voice/src/providers/tts/elevenlabs-tts');
@@ -101,8 +150,8 @@ function pinned(args: string[]): { cmd: string; args: string[] } {
   return taskset ? { cmd: 'taskset', args: ['-c', '0', process.execPath, ...args] } : { cmd: process.execPath, args };
 }
 
-async function runCase(root: string, index: number, port: number): Promise<number> {
-  const { cmd, args } = pinned([...process.execArgv, __filename, '--child', String(index), '--port', String(port), '--root', root]);
+async function runCase(root: string, index: number, ports: Ports): Promise<number> {
+  const { cmd, args } = pinned([...process.execArgv, __filename, '--child', String(index), '--ports', JSON.stringify(ports), '--root', root]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -126,20 +175,20 @@ async function main(): Promise<void> {
       rounds: { type: 'string' },
       only: { type: 'string' },
       child: { type: 'string' },
-      port: { type: 'string' },
+      ports: { type: 'string' },
       serve: { type: 'boolean' },
     },
   });
   const root = resolve(values.root ?? resolve(__dirname, '..'));
   if (values.serve) return serve();
   if (values.child !== undefined) {
-    const us = await measure(root, CASES[Number(values.child)]!, Number(values.port));
+    const us = await measure(root, CASES[Number(values.child)]!, JSON.parse(values.ports ?? '{}') as Ports);
     process.stdout.write(`${us}\n`);
     process.exit(0);
   }
   const baseline = values.baseline === undefined ? undefined : resolve(values.baseline);
   const server: ChildProcess = fork(__filename, ['--serve'], { execArgv: process.execArgv });
-  const port = await new Promise<number>((r) => server.once('message', (m) => r(Number(m))));
+  const ports = await new Promise<Ports>((r) => server.once('message', (m) => r(m as Ports)));
   const rounds = Number(values.rounds ?? 3);
   try {
     console.log(`client CPU per request (µs), ${rounds} rounds, root ${root}${baseline ? `, alternating with baseline ${baseline}` : ''}`);
@@ -149,9 +198,9 @@ async function main(): Promise<void> {
       const base: number[] = [];
       for (let r = 0; r < rounds; r++) {
         // Alternate which side goes first, so a drift within the round falls on both.
-        if (baseline && r % 2 === 1) base.push(await runCase(baseline, i, port));
-        samples.push(await runCase(root, i, port));
-        if (baseline && r % 2 === 0) base.push(await runCase(baseline, i, port));
+        if (baseline && r % 2 === 1) base.push(await runCase(baseline, i, ports));
+        samples.push(await runCase(root, i, ports));
+        if (baseline && r % 2 === 0) base.push(await runCase(baseline, i, ports));
       }
       console.log(`${c.name.padEnd(44)} ${fmt(samples)}`);
       if (baseline) {
