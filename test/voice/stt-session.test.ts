@@ -49,13 +49,18 @@ function hooks(): SttSessionHooks & { failures: Error[]; reconnects: number } {
 
 const opts = (signal: AbortSignal): SttConnectOptions => ({ model: 'nova-3', language: 'en-IN', sampleRate: 8000, endpointingMs: 300, utteranceEndMs: 1000, signal });
 
+async function startedSession() {
+  const provider = new SignalClosingProvider();
+  const ac = new AbortController();
+  const h = hooks();
+  const session = new SttSession(provider, opts(ac.signal), h);
+  await session.start();
+  return { provider, ac, h, session };
+}
+
 describe('STT session', () => {
   it('a socket the call signal closed at the call end is not reconnected', async () => {
-    const provider = new SignalClosingProvider();
-    const ac = new AbortController();
-    const h = hooks();
-    const session = new SttSession(provider, opts(ac.signal), h);
-    await session.start();
+    const { provider, ac, h, session } = await startedSession();
     ac.abort(); // the call ends: the signal first, then close(), as CallSession.end does
     session.close();
     await new Promise((r) => setTimeout(r, 300)); // past the first two reconnect delays
@@ -64,11 +69,7 @@ describe('STT session', () => {
   });
 
   it('a socket the provider dropped mid-call is reconnected', async () => {
-    const provider = new SignalClosingProvider();
-    const ac = new AbortController();
-    const h = hooks();
-    const session = new SttSession(provider, opts(ac.signal), h);
-    await session.start();
+    const { provider, h, session } = await startedSession();
     provider.events[0]!.closed({ code: 1011, reason: 'NET-0001', unexpected: true });
     await new Promise((r) => setTimeout(r, 50));
     expect(provider.connects).toBe(2);
