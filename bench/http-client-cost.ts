@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent, buildConnector } from 'undici';
+import { median } from './step-metrics';
 
 const CHUNK = Buffer.alloc(1600, 1);
 const IN_FLIGHT = 50;
@@ -96,6 +97,19 @@ function serve(): void {
   h2c.listen(0, '127.0.0.1', ready);
 }
 
+/** Runs one request, cancelling it after `c.abortAfter` chunks when the case says so (a barge-in). */
+async function cancellable(c: Case, request: (signal: AbortSignal, onChunk: () => void) => Promise<void>): Promise<void> {
+  const ac = new AbortController();
+  let n = 0;
+  try {
+    await request(ac.signal, () => {
+      if (++n === c.abortAfter) ac.abort();
+    });
+  } catch (err) {
+    if (!ac.signal.aborted) throw err;
+  }
+}
+
 async function measure(root: string, c: Case, ports: Ports): Promise<number> {
   const base = `http://127.0.0.1:${c.transport === 'h2c' ? ports.h2c : ports.h1}`;
   let one: () => Promise<void>;
@@ -106,33 +120,19 @@ async function measure(root: string, c: Case, ports: Ports): Promise<number> {
     // undici's Pool does not pass `useH2c` on to its connector: give it one that does.
     const h2c = c.transport === 'h2c' ? new Agent({ allowH2: true, connect: buildConnector({ allowH2: true, useH2c: true } as buildConnector.BuildOptions) }) : undefined;
     const leanFetch = createLeanFetch(h2c ? { dispatcher: h2c } : {});
-    one = async () => {
-      const ac = new AbortController();
-      let n = 0;
-      try {
-        const res = await leanFetch(`${base}/stream/chunks-${c.chunks}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: ac.signal });
-        await streamBody(res.body as never, () => {
-          if (++n === c.abortAfter) ac.abort();
-        });
-      } catch (err) {
-        if (!ac.signal.aborted) throw err;
-      }
-    };
+    one = () =>
+      cancellable(c, async (signal, onChunk) => {
+        const res = await leanFetch(`${base}/stream/chunks-${c.chunks}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
+        await streamBody(res.body as never, onChunk);
+      });
   } else {
     const { ElevenLabsTts } = (await import(resolve(root, 'services/voice/src/providers/tts/elevenlabs-tts'))) as typeof import('../services/voice/src/providers/tts/elevenlabs-tts');
     // The SDK builds /v1/text-to-speech/<voice>/stream; the voice id carries the chunk count.
     const tts = new ElevenLabsTts('key', base);
-    one = async () => {
-      const ac = new AbortController();
-      let n = 0;
-      await tts
-        .synthesize({ text: 'Thank you. I can see your order here.', voiceId: `chunks-${c.chunks}`, model: 'm' }, ac.signal, () => {
-          if (++n === c.abortAfter) ac.abort();
-        })
-        .catch((err: unknown) => {
-          if (!ac.signal.aborted) throw err;
-        });
-    };
+    one = () =>
+      cancellable(c, (signal, onChunk) =>
+        tts.synthesize({ text: 'Thank you. I can see your order here.', voiceId: `chunks-${c.chunks}`, model: 'm' }, signal, onChunk),
+      );
   }
   const run = (perWorker: number) => Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
     for (let i = 0; i < perWorker; i++) await one();
@@ -160,12 +160,7 @@ async function runCase(root: string, index: number, ports: Ports): Promise<numbe
   return Number(out.trim());
 }
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-const fmt = (samples: number[]) => `median ${median(samples).toFixed(0).padStart(5)}   (${samples.map((s) => s.toFixed(0)).join(', ')})`;
+const fmt = (samples: number[]) => `median ${(median(samples) ?? NaN).toFixed(0).padStart(5)}   (${samples.map((s) => s.toFixed(0)).join(', ')})`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -208,7 +203,7 @@ async function main(): Promise<void> {
         const paired = samples.map((s, r) => s / base[r]!);
         const lower = paired.filter((p) => p < 1).length;
         console.log(`${'  baseline'.padEnd(44)} ${fmt(base)}`);
-        console.log(`${'  root/baseline, paired by round'.padEnd(44)} median ${median(paired).toFixed(2)}, root lower in ${lower} of ${rounds}`);
+        console.log(`${'  root/baseline, paired by round'.padEnd(44)} median ${(median(paired) ?? NaN).toFixed(2)}, root lower in ${lower} of ${rounds}`);
       }
     }
   } finally {

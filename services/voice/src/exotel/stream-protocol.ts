@@ -122,18 +122,21 @@ function parseMedia(raw: Record<string, unknown>): ParseResult {
  * checked by hand as well (through zod it was 0.6% of the voice thread at 200 stress calls, perf
  * 2026-12-06), to the same rules the other events' schemas apply.
  */
+function invalidMark(detail: string): ParseResult {
+  return { ok: false, error: 'invalid-event', detail: `mark: ${detail}` };
+}
+
 function parseMark(raw: Record<string, unknown>): ParseResult {
-  const invalid = (detail: string): ParseResult => ({ ok: false, error: 'invalid-event', detail: `mark: ${detail}` });
   const mark = raw.mark;
   const name = typeof mark === 'object' && mark !== null ? (mark as Record<string, unknown>).name : undefined;
-  if (typeof name !== 'string' || name.length === 0 || name.length > 128) return invalid('mark.name must be a string of 1-128 characters');
+  if (typeof name !== 'string' || name.length === 0 || name.length > 128) return invalidMark('mark.name must be a string of 1-128 characters');
   const sid = raw.stream_sid;
-  if (sid !== undefined && (typeof sid !== 'string' || sid.length > 128)) return invalid('stream_sid must be a string of at most 128 characters');
+  if (sid !== undefined && (typeof sid !== 'string' || sid.length > 128)) return invalidMark('stream_sid must be a string of at most 128 characters');
   const seq = raw.sequence_number;
   let sequenceNumber: number | undefined;
   if (typeof seq === 'number') sequenceNumber = seq;
   else if (typeof seq === 'string' && /^\d+$/.test(seq)) sequenceNumber = Number(seq);
-  else if (seq !== undefined) return invalid('sequence_number must be a number');
+  else if (seq !== undefined) return invalidMark('sequence_number must be a number');
   const event: MarkEvent = { event: 'mark', mark: { name } };
   if (sequenceNumber !== undefined) event.sequence_number = sequenceNumber;
   if (sid !== undefined) event.stream_sid = sid;

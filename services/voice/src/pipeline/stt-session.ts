@@ -79,10 +79,7 @@ export class SttSession {
       transcript: (t) => this.hooks.transcript(t),
       utteranceEnd: (end) => this.hooks.utteranceEnd(end),
       closed: (info) => {
-        // The call's signal closes the provider's socket as well (the Deepgram SDK listens to
-        // it), and at a call's end that close arrives before close() here: not a drop to
-        // recover from. Reconnecting then cost an Error, a limiter refusal and a stack per call.
-        if (this.closed || !info.unexpected || this.opts.signal?.aborted === true) return;
+        if (this.closed || !info.unexpected) return;
         void this.reconnect(new Error(`stt closed ${info.code} ${info.reason}`));
       },
     };

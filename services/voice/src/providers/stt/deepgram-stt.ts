@@ -47,7 +47,7 @@ export class DeepgramStt implements SttProvider {
     } catch (err) {
       throw new ProviderError('deepgram-stt', `connect failed: ${(err as Error).message}`, undefined, { cause: err });
     }
-    return new DeepgramSttStream(socket, events).open();
+    return new DeepgramSttStream(socket, events, opts.signal).open();
   }
 }
 
@@ -61,6 +61,8 @@ class DeepgramSttStream implements SttStream {
   constructor(
     private readonly socket: ListenSocket,
     private readonly events: SttEvents,
+    /** The SDK closes the socket when this aborts (its `abortSignal`): a close we asked for. */
+    private readonly signal?: AbortSignal,
   ) {}
 
   async open(): Promise<this> {
@@ -78,7 +80,9 @@ class DeepgramSttStream implements SttStream {
       }
       if (this.ended) return;
       this.ended = true;
-      this.events.closed({ code, reason, unexpected: !this.closedByUs });
+      // At a call's end the call aborts the signal before it closes the stream, so a close the
+      // signal caused must not read as a drop: the session would reconnect every ended call.
+      this.events.closed({ code, reason, unexpected: !this.closedByUs && this.signal?.aborted !== true });
     });
     this.socket.on('error', () => {
       // The close event that follows carries what we act on.
