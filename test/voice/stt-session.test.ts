@@ -43,12 +43,17 @@ function hooks(): SttSessionHooks & { failures: Error[]; reconnects: number } {
 
 const opts: SttConnectOptions = { model: 'nova-3', language: 'en-IN', sampleRate: 8000, endpointingMs: 300, utteranceEndMs: 1000 };
 
+async function startedSession() {
+  const provider = new DroppableProvider();
+  const h = hooks();
+  const session = new SttSession(provider, opts, h);
+  await session.start();
+  return { provider, h, session };
+}
+
 describe('STT session', () => {
   it('a socket the provider dropped mid-call is reconnected', async () => {
-    const provider = new DroppableProvider();
-    const h = hooks();
-    const session = new SttSession(provider, opts, h);
-    await session.start();
+    const { provider, h, session } = await startedSession();
     provider.events[0]!.closed({ code: 1011, reason: 'NET-0001', unexpected: true });
     await new Promise((r) => setTimeout(r, 50));
     expect(provider.connects).toBe(2);
@@ -58,10 +63,7 @@ describe('STT session', () => {
   });
 
   it('a close we asked for is not reconnected', async () => {
-    const provider = new DroppableProvider();
-    const h = hooks();
-    const session = new SttSession(provider, opts, h);
-    await session.start();
+    const { provider, h, session } = await startedSession();
     provider.events[0]!.closed({ code: 1000, reason: 'aborted', unexpected: false });
     await new Promise((r) => setTimeout(r, 300)); // past the first two reconnect delays
     expect(provider.connects).toBe(1);
