@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { BENCH_SCRIPTS, BENCH_SCRIPT_NAMES, type BenchScriptName } from './bench-script';
 
-/** `npm run bench [-- --quick] [--script stress|realistic] [--steps 25,50] [--steady-sec N] [--memory-sec N] [--no-floor] [--no-profile] [--no-docs] [--tsx] [--working-tree]` */
+/** `npm run bench [-- --quick] [--script stress|realistic] [--steps 25,50] [--steady-sec N] [--memory-sec N] [--no-floor] [--rounds N] [--no-profile] [--no-docs] [--tsx] [--working-tree]` */
 export interface BenchOptions {
   mode: 'quick' | 'full';
   /** The caller every call runs (bench-script.ts); the ramp defaults to one of its calls. */
@@ -18,6 +18,12 @@ export interface BenchOptions {
    */
   memorySec: number;
   floor: boolean;
+  /**
+   * Voice phases per step, each followed by a floor phase (the first also preceded by one): the
+   * step's ratio is then the median of N ratios, each against the floor just around it in time.
+   * Only round 1 measures memory per added call. 1 = floor, voice, floor.
+   */
+  rounds: number;
   profile: boolean;
   profileSec: number;
   docs: boolean;
@@ -52,6 +58,7 @@ export const PRESETS: Record<BenchOptions['mode'], BenchOptions> = {
     floorSteadySec: 12,
     memorySec: 10,
     floor: true,
+    rounds: 1,
     profile: false,
     profileSec: 20,
     docs: true,
@@ -70,6 +77,7 @@ export const PRESETS: Record<BenchOptions['mode'], BenchOptions> = {
     floorSteadySec: 30,
     memorySec: 20,
     floor: true,
+    rounds: 1,
     profile: true,
     profileSec: 30,
     docs: true,
@@ -105,6 +113,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
         'realtime-factor': { type: 'string' },
         'log-level': { type: 'string' },
         'no-floor': { type: 'boolean' },
+        rounds: { type: 'string' },
         'no-profile': { type: 'boolean' },
         profile: { type: 'boolean' },
         'no-docs': { type: 'boolean' },
@@ -132,6 +141,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
       realtimeFactor: opt(values['realtime-factor'], seconds) ?? base.realtimeFactor,
       logLevel: opt(values['log-level'], z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent'])) ?? base.logLevel,
       floor: values['no-floor'] !== true,
+      rounds: opt(values.rounds, z.coerce.number().int('--rounds is a whole number').min(1, '--rounds is at least 1').max(9, '--rounds is at most 9')) ?? base.rounds,
       profile: values['no-profile'] === true ? false : values.profile === true || base.profile,
       docs: values['no-docs'] !== true,
       tsx: values.tsx === true,

@@ -91,6 +91,16 @@ export interface PhaseResult {
   callers: CallerView;
 }
 
+/** One voice phase of a step and the floor phases on either side of it. */
+export interface RatioRound {
+  voiceCpuPerCallSecond: number;
+  /** The mean of the floor phases just before and just after this voice phase. */
+  floorCpuPerCallSecond: number | null;
+  ratio: number | null;
+  lateFrames: number;
+  overheadP99Ms: number | null;
+}
+
 export interface StepResult {
   concurrency: number;
   voice: PhaseResult;
@@ -102,8 +112,19 @@ export interface StepResult {
   floorCpuPerCallSecond: number | null;
   /** Floor after ÷ floor before: how much the machine moved while the step ran (1 = not at all). */
   floorDrift: number | null;
-  /** Our CPU per call-second over the floor's (the mean of the phases around ours). */
+  /**
+   * Our CPU per call-second over the floor's (the mean of the phases around ours); with more than
+   * one round, the median of the rounds' ratios.
+   */
   cpuRatioToFloor: number | null;
+  /**
+   * `--rounds N`: the step ran N voice phases, each between two floor phases, so the ratio is a
+   * median of N ratios each measured against its own neighbours in time. `voice` is round 1 (the
+   * one with the memory measurement); absent with one round (runs before 2026-12-06 09:00).
+   */
+  rounds?: RatioRound[];
+  /** Rounds 2..N's voice phases and the floor phases between rounds, raw. */
+  laterPhases?: PhaseResult[];
   /** The process that was closest to a full core (or cores) at this step. */
   busiest: { name: string; coreShare: number };
   loadGeneratorSaturated: boolean;
@@ -144,6 +165,8 @@ export interface BenchResults {
     floorSteadySec: number;
     /** The lower level's window before each voice step (absent before 2026-12-06; 0: none). */
     memorySec?: number;
+    /** Voice phases per step, each bracketed by floor phases (absent before 2026-12-06 09:00: 1). */
+    rounds?: number;
     realtimeFactor: number;
     voiceFrom: 'bundle' | 'tsx';
     logLevel: string;

@@ -4,7 +4,7 @@ import { BENCH_SCRIPTS } from './bench-script';
 import type { BenchResults, ProfileSummary, StepResult } from './bench-types';
 import { renderChart } from './chart-svg';
 import { TARGETS } from './step-metrics';
-import { floorText } from './summary-text';
+import { floorText, ratioText } from './summary-text';
 
 /** docs/benchmarks.md is hand-written prose around blocks the bench regenerates, one per caller script. */
 export const BLOCK_START = '<!-- bench:results:start (written by npm run bench; edits inside are overwritten) -->';
@@ -41,12 +41,12 @@ function stepRow(s: StepResult): string {
     num(v.meanActiveCalls, 0),
     num(v.cpuPerCallSecond * 1000, 2),
     floorText(s),
-    s.cpuRatioToFloor === null ? '-' : `x${s.cpuRatioToFloor.toFixed(2)}`,
+    ratioText(s),
     v.overheadMs ? `${num(v.overheadMs.p50, 0)} / ${num(v.overheadMs.p95, 0)} / ${num(v.overheadMs.p99, 0)}` : '-',
     `${num(v.probeLatencyMs.p50)} / ${num(v.probeLatencyMs.p99)}`,
     v.eventLoopDelayP99Ms === null ? '?' : num(v.eventLoopDelayP99Ms),
     v.loopProbe ? `${num(v.loopProbe.delayP99Ms, 0)} / ${num(v.loopProbe.delayMaxMs, 0)} / ${num(v.loopProbe.gcPauseMaxMs, 0)}` : '-',
-    `${c.lateFrames}`,
+    s.rounds === undefined ? `${c.lateFrames}` : s.rounds.map((r) => r.lateFrames).join(' / '),
     `${c.failed}/${c.calls}`,
     `${c.protocolViolations}`,
     v.lowerLevel === undefined ? '-' : `${kb(v.lowerLevel.rssPerAddedCallBytes)} (${num(v.lowerLevel.meanActiveCalls, 0)} →)`,
@@ -116,6 +116,9 @@ export function generatedBlock(r: BenchResults, resultsPath: string): string {
       `steps ramp ${s.rampSec} s + settle ${s.settleSec} s, then a ${s.steadySec} s steady window (floor ${s.floorSteadySec} s); ` +
       (s.memorySec !== undefined && s.memorySec > 0
         ? `each voice step first holds half its calls for a ${s.memorySec} s window and then steps up in the same process (RSS per added call); `
+        : '') +
+      (s.rounds !== undefined && s.rounds > 1
+        ? `${s.rounds} rounds per step (floor, then voice and floor ${s.rounds} times; the ratio is the median of the rounds', each against the floor phases on either side of it; memory from round 1); `
         : '') +
       `TTS realtimeFactor ${s.realtimeFactor}; caller script \`${s.script}\`. Raw: \`${resultsPath}\`.`,
     '',

@@ -106,7 +106,7 @@ async function profileVoice(ctx: PhaseContext, opts: BenchOptions, concurrency: 
 async function main(): Promise<number> {
   const parsed = parseBenchArgs(process.argv.slice(2));
   if (!parsed.ok) {
-    log(`${parsed.error}\nusage: npm run bench [-- --quick] [--script stress|realistic] [--steps 25,50,100] [--steady-sec N] [--no-floor] [--no-profile|--profile] [--no-docs] [--tsx] [--working-tree]`);
+    log(`${parsed.error}\nusage: npm run bench [-- --quick] [--script stress|realistic] [--steps 25,50,100] [--steady-sec N] [--no-floor] [--rounds N] [--no-profile|--profile] [--no-docs] [--tsx] [--working-tree]`);
     return 2;
   }
   const opts = parsed.options;
@@ -161,25 +161,31 @@ async function main(): Promise<number> {
       log,
     };
     for (const concurrency of opts.steps) {
-      // Floor, voice, floor: the two floor phases bracket ours in time, so a machine that speeds
-      // up or slows down over the step moves both sides of the ratio alike.
+      // Floor, voice, floor: the floor phases bracket each of ours in time, so a machine that
+      // speeds up or slows down over the step moves both sides of a round's ratio alike.
       const floors: PhaseResult[] = [];
       const floorPhase = async (when: string): Promise<void> => {
         log(`step ${concurrency}: floor (${when})`);
         floors.push(await runPhase(ctx, { target: 'floor', concurrency, rampSec: opts.rampSec, settleSec: opts.settleSec, steadySec: opts.floorSteadySec }));
       };
       if (opts.floor) await floorPhase('before');
-      log(`step ${concurrency}: voice`);
-      const v = await runPhase(ctx, {
-        target: 'voice',
-        concurrency,
-        rampSec: opts.rampSec,
-        settleSec: opts.settleSec,
-        steadySec: opts.steadySec,
-        ...(opts.memorySec > 0 ? { lowerLevel: { calls: Math.round(concurrency / 2), windowSec: opts.memorySec } } : {}),
-      });
-      if (opts.floor) await floorPhase('after');
-      const step = combineStep(v, floors, Math.max(1, cores - 1));
+      const voices: PhaseResult[] = [];
+      for (let round = 1; round <= opts.rounds; round++) {
+        const of = opts.rounds > 1 ? ` round ${round} of ${opts.rounds}` : '';
+        log(`step ${concurrency}: voice${of}`);
+        voices.push(
+          await runPhase(ctx, {
+            target: 'voice',
+            concurrency,
+            rampSec: opts.rampSec,
+            settleSec: opts.settleSec,
+            steadySec: opts.steadySec,
+            ...(round === 1 && opts.memorySec > 0 ? { lowerLevel: { calls: Math.round(concurrency / 2), windowSec: opts.memorySec } } : {}),
+          }),
+        );
+        if (opts.floor) await floorPhase(`after${of}`);
+      }
+      const step = combineStep(voices, floors, Math.max(1, cores - 1));
       steps.push(step);
       log(formatStepLine(step));
       stoppedBecause = stopReason(step);
@@ -214,6 +220,7 @@ async function main(): Promise<number> {
       steadySec: opts.steadySec,
       floorSteadySec: opts.floorSteadySec,
       memorySec: opts.memorySec,
+      rounds: opts.rounds,
       realtimeFactor: opts.realtimeFactor,
       voiceFrom: voice.kind,
       logLevel: opts.logLevel,

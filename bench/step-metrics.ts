@@ -1,4 +1,4 @@
-import type { PhaseResult, StepResult } from './bench-types';
+import type { PhaseResult, RatioRound, StepResult } from './bench-types';
 
 /** The issue's targets, one place. */
 export const TARGETS = {
@@ -93,24 +93,28 @@ export function meetsLatencyTargets(voice: PhaseResult): boolean {
 }
 
 /**
- * Combines a step's two phases. `loadGenCores` is how many cores the simulator and emulators
- * share; when together they (or either one) come near it, the step measured the load generator.
+ * One step from its phases. `floors` are the floor phases in time order around the voice phases:
+ * before round 1, then after each round. The machine's speed moves over minutes, so each round's
+ * voice phase is divided by the mean of the floor phases on either side of it rather than by one
+ * floor measured minutes away; with several rounds the step's ratio is the median of theirs.
+ * `loadGenCores` is how many cores the simulator and emulators share; when together they (or
+ * either one) come near it, the step measured the load generator.
  */
-/**
- * One step from its phases. `floors` are the floor phases around the voice phase (before, after):
- * the machine's speed moves over minutes, so the ratio divides by their mean rather than by one
- * floor measured minutes away from ours.
- */
-export function combineStep(voice: PhaseResult, floors: readonly PhaseResult[], loadGenCores: number): StepResult {
+export function combineStep(voices: PhaseResult | readonly PhaseResult[], floors: readonly PhaseResult[], loadGenCores: number): StepResult {
+  const all: readonly PhaseResult[] = Array.isArray(voices) ? voices : [voices as PhaseResult];
+  const [voice, ...laterVoices] = all;
+  if (voice === undefined) throw new Error('a step needs at least one voice phase');
   const shares = Object.entries(voice.processes).map(([name, u]) => ({ name, coreShare: u.coreShare }));
   const busiest = shares.reduce((a, b) => (b.coreShare > a.coreShare ? b : a), { name: 'voice', coreShare: 0 });
   const loadGen = (p: PhaseResult): number => (p.processes.emulators?.coreShare ?? 0) + (p.processes.simulator?.coreShare ?? 0);
-  const loadGeneratorSaturated = [voice, ...floors].some(
+  const loadGeneratorSaturated = [...all, ...floors].some(
     (p) => loadGen(p) >= SATURATED_CORE_SHARE * loadGenCores || (p.processes.simulator?.coreShare ?? 0) >= SATURATED_CORE_SHARE,
   );
-  const measured = floors.filter((f) => f.cpuPerCallSecond > 0);
-  const floorCpu = measured.length > 0 ? measured.reduce((sum, f) => sum + f.cpuPerCallSecond, 0) / measured.length : null;
-  const [before, after] = floors;
+  const floorCpu = meanFloorCpu(floors);
+  const before = floors[0];
+  const after = floors.length > 1 ? floors[floors.length - 1] : undefined;
+  const rounds = all.map((v, i) => ratioRound(v, floors.length > all.length ? floors.slice(i, i + 2) : floors));
+  const ratios = rounds.map((r) => r.ratio).filter((r): r is number => r !== null);
   return {
     concurrency: voice.concurrency,
     voice,
@@ -118,10 +122,27 @@ export function combineStep(voice: PhaseResult, floors: readonly PhaseResult[], 
     floorAfter: after ?? null,
     floorCpuPerCallSecond: floorCpu,
     floorDrift: before !== undefined && after !== undefined && before.cpuPerCallSecond > 0 ? after.cpuPerCallSecond / before.cpuPerCallSecond : null,
-    cpuRatioToFloor: floorCpu !== null ? voice.cpuPerCallSecond / floorCpu : null,
+    cpuRatioToFloor: all.length === 1 ? (rounds[0]?.ratio ?? null) : (median(ratios) ?? null),
+    ...(all.length > 1 ? { rounds, laterPhases: [...laterVoices, ...floors.slice(1, -1)] } : {}),
     busiest,
     loadGeneratorSaturated,
-    meetsLatencyTargets: meetsLatencyTargets(voice),
+    meetsLatencyTargets: all.every(meetsLatencyTargets),
+  };
+}
+
+function meanFloorCpu(floors: readonly PhaseResult[]): number | null {
+  const measured = floors.filter((f) => f.cpuPerCallSecond > 0);
+  return measured.length > 0 ? measured.reduce((sum, f) => sum + f.cpuPerCallSecond, 0) / measured.length : null;
+}
+
+function ratioRound(voice: PhaseResult, neighbours: readonly PhaseResult[]): RatioRound {
+  const floorCpu = meanFloorCpu(neighbours);
+  return {
+    voiceCpuPerCallSecond: voice.cpuPerCallSecond,
+    floorCpuPerCallSecond: floorCpu,
+    ratio: floorCpu !== null ? voice.cpuPerCallSecond / floorCpu : null,
+    lateFrames: voice.callers.lateFrames,
+    overheadP99Ms: voice.overheadMs?.p99 ?? null,
   };
 }
 

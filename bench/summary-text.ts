@@ -12,6 +12,18 @@ export function floorText(s: StepResult): string {
   return `${f(s.floorCpuPerCallSecond)} (${f(s.floor.cpuPerCallSecond)} → ${f(s.floorAfter.cpuPerCallSecond)})`;
 }
 
+/**
+ * The step's ratio as judged: one ratio, or with several rounds their median followed by each
+ * round's (voice ÷ the floor around it) in the order they ran.
+ */
+export function ratioText(s: StepResult): string {
+  if (s.cpuRatioToFloor === null) return '-';
+  const judged = `x${s.cpuRatioToFloor.toFixed(2)}`;
+  if (s.rounds === undefined || s.rounds.length < 2) return judged;
+  const each = s.rounds.map((r) => (r.ratio === null ? '-' : `x${r.ratio.toFixed(2)}`)).join(', ');
+  return `${judged}, median of ${s.rounds.length} rounds: ${each}`;
+}
+
 /** One line per step on stderr while the bench runs. */
 export function formatStepLine(s: StepResult): string {
   const v = s.voice;
@@ -19,10 +31,10 @@ export function formatStepLine(s: StepResult): string {
   return [
     `step ${s.concurrency}: ${v.meanActiveCalls.toFixed(0)} calls up`,
     `voice ${(v.cpuPerCallSecond * 1000).toFixed(2)} ms CPU/call-s`,
-    s.floorCpuPerCallSecond !== null ? `floor ${floorText(s)} (x${s.cpuRatioToFloor?.toFixed(2) ?? '-'})` : 'no floor',
+    s.floorCpuPerCallSecond !== null ? `floor ${floorText(s)} (${ratioText(s)})` : 'no floor',
     `overhead p99 ${ms(v.overheadMs?.p99)}`,
     `probe p99 ${ms(v.probeLatencyMs.p99)}`,
-    `late ${v.callers.lateFrames}`,
+    `late ${s.rounds === undefined ? v.callers.lateFrames : s.rounds.map((r) => r.lateFrames).join('/')}`,
     `failed ${v.callers.failed}/${v.callers.calls}`,
     `RSS/call ${kb(v.rssPerCallBytes)}${v.peakRssPerCallBytes === undefined ? '' : ` (peak ${kb(v.peakRssPerCallBytes)})`}` +
       `${v.lowerLevel === undefined ? '' : `, per added call ${kb(v.lowerLevel.rssPerAddedCallBytes)}`}`,
@@ -65,11 +77,13 @@ export function headline(r: BenchResults, targets: typeof TARGETS): string {
   const best = r.steps.find((s) => s.concurrency === r.maxCallsPerVcpu);
   const ratios = r.steps.map((s) => s.cpuRatioToFloor).filter((x): x is number => x !== null);
   const worstRatio = ratios.length > 0 ? Math.max(...ratios) : null;
+  const rounds = r.settings.rounds ?? 1;
   const last = r.steps[r.steps.length - 1];
   const lines = [
     `highest concurrency per vCPU with overhead p99 <= ${targets.overheadP99Ms} ms and no late frames: ${r.maxCallsPerVcpu}` +
       ` (target >= ${targets.callsPerVcpu}: ${r.maxCallsPerVcpu >= targets.callsPerVcpu ? 'met' : 'NOT met'})`,
     `CPU per call-second vs the floor: ${worstRatio === null ? 'not measured' : `worst x${worstRatio.toFixed(2)}`}` +
+      (rounds > 1 && worstRatio !== null ? ` (each step's median of ${rounds} rounds)` : '') +
       ` (target <= x${targets.cpuRatioToFloor}: ${worstRatio !== null && worstRatio <= targets.cpuRatioToFloor ? 'met' : 'NOT met'})`,
     last ? memoryHeadline(last.voice, targets) : 'no steps ran',
   ];

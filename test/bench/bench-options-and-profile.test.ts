@@ -24,6 +24,17 @@ describe('bench options', () => {
     expect(parseBenchArgs(['--bogus']).ok).toBe(false);
   });
 
+  it('--rounds sets how many voice phases a step runs; one by default, whole numbers from 1 to 9', () => {
+    expect(PRESETS.full.rounds).toBe(1);
+    const three = parseBenchArgs(['--rounds', '3']);
+    expect(three.ok && three.options.rounds).toBe(3);
+    for (const bad of ['0', '2.5', '10', 'x']) {
+      const r = parseBenchArgs(['--rounds', bad]);
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.error).toMatch(/rounds|number/i);
+    }
+  });
+
   it('--script picks the caller; the ramp becomes one of its calls unless --ramp-sec says otherwise', () => {
     const stress = parseBenchArgs([]);
     expect(stress.ok && stress.options).toMatchObject({ script: 'stress', rampSec: BENCH_SCRIPTS.stress.callSec });

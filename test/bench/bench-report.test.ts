@@ -1,8 +1,8 @@
 import { chartFor, BLOCK_END, BLOCK_START, docsTargetFor, generatedBlock, replaceGeneratedBlock, resultsTable } from '../../bench/docs-report';
 import { niceMax, renderChart } from '../../bench/chart-svg';
 import { formatStepLine, headline } from '../../bench/summary-text';
-import { TARGETS, maxCallsPerVcpu } from '../../bench/step-metrics';
-import { results, step } from './fixtures';
+import { TARGETS, combineStep, maxCallsPerVcpu } from '../../bench/step-metrics';
+import { phase, results, step } from './fixtures';
 
 describe('results table', () => {
   it('has one row per step under a header, and marks steps that met the targets', () => {
@@ -32,6 +32,35 @@ describe('results table', () => {
     const cell = (table: string) => table.split('\n')[2]!.split('|').map((c) => c.trim())[col];
     expect(cell(resultsTable([step(25)]))).toBe('200');
     expect(cell(resultsTable([step(25, { peakRssPerCallBytes: 290 * 1024 })]))).toBe('200 / 290');
+  });
+});
+
+describe('a step measured in rounds', () => {
+  const voice = (cpu: number, late: number) => {
+    const p = phase({ target: 'voice', concurrency: 200, cpuPerCallSecond: cpu });
+    p.callers.lateFrames = late;
+    return p;
+  };
+  const floor = (cpu: number) => phase({ target: 'floor', concurrency: 200, cpuPerCallSecond: cpu });
+  const s = combineStep([voice(0.0021, 0), voice(0.0019, 3)], [floor(0.001), floor(0.001), floor(0.001)], 1);
+
+  it('shows the judged median and every round, in the step line and in the table', () => {
+    expect(formatStepLine(s)).toContain('(x2.00, median of 2 rounds: x2.10, x1.90)');
+    expect(formatStepLine(s)).toContain('| late 0/3 |');
+    const lines = resultsTable([s]).split('\n');
+    const header = lines[0]!.split('|').map((c) => c.trim());
+    const row = lines[2]!.split('|').map((c) => c.trim());
+    expect(row[header.indexOf('ratio')]).toBe('x2.00, median of 2 rounds: x2.10, x1.90');
+    expect(row[header.indexOf('late frames')]).toBe('0 / 3');
+    expect(row[header.indexOf('targets met')]).toBe('no');
+  });
+
+  it('names the rounds in the generated block\'s settings', () => {
+    const r = results([s]);
+    r.settings.rounds = 2;
+    expect(generatedBlock(r, 'bench/results/x.json')).toContain('2 rounds per step');
+    expect(generatedBlock(results([step(25)]), 'bench/results/x.json')).not.toContain('rounds per step');
+    expect(headline(r, TARGETS)).toContain("worst x2.00 (each step's median of 2 rounds) (target <= x2: met)");
   });
 });
 

@@ -115,6 +115,33 @@ describe('verdicts', () => {
     expect(once.cpuRatioToFloor).toBeCloseTo(2, 6);
   });
 
+  it('with several rounds, divides each voice phase by the floor phases on either side of it and judges the median', () => {
+    const v = (cpu: number, late = 0) => {
+      const p = phase({ target: 'voice', concurrency: 100, cpuPerCallSecond: cpu });
+      p.callers.lateFrames = late;
+      return p;
+    };
+    const f = (cpu: number) => phase({ target: 'floor', concurrency: 100, cpuPerCallSecond: cpu });
+    // floor 1.0, voice 2.2, floor 1.2, voice 1.8, floor 0.8, voice 2.0, floor 1.2 (ms per call-second)
+    const s = combineStep([v(0.0022), v(0.0018, 2), v(0.002)], [f(0.001), f(0.0012), f(0.0008), f(0.0012)], 1);
+    expect(s.rounds?.map((r) => r.floorCpuPerCallSecond)).toEqual([expect.closeTo(0.0011, 9), expect.closeTo(0.001, 9), expect.closeTo(0.001, 9)]);
+    expect(s.rounds?.map((r) => r.ratio)).toEqual([expect.closeTo(2, 6), expect.closeTo(1.8, 6), expect.closeTo(2, 6)]);
+    expect(s.cpuRatioToFloor).toBeCloseTo(2, 6);
+    // Round 1 stays the step's voice phase (it carries the memory figures); the rest are kept raw.
+    expect(s.voice.cpuPerCallSecond).toBe(0.0022);
+    expect(s.laterPhases?.map((p) => `${p.target} ${p.cpuPerCallSecond}`)).toEqual(['voice 0.0018', 'voice 0.002', 'floor 0.0012', 'floor 0.0008']);
+    expect(s.floor?.cpuPerCallSecond).toBe(0.001);
+    expect(s.floorAfter?.cpuPerCallSecond).toBe(0.0012);
+    expect(s.floorCpuPerCallSecond).toBeCloseTo(0.00105, 9);
+    // A late frame in any round fails the latency targets.
+    expect(s.meetsLatencyTargets).toBe(false);
+    expect(combineStep([v(0.002), v(0.002)], [f(0.001), f(0.001), f(0.001)], 1).meetsLatencyTargets).toBe(true);
+    // Without floor phases there is no ratio, and one round reports no rounds.
+    expect(combineStep([v(0.002), v(0.002)], [], 1).cpuRatioToFloor).toBeNull();
+    expect(combineStep([v(0.002)], [f(0.001), f(0.001)], 1).rounds).toBeUndefined();
+    expect(() => combineStep([], [], 1)).toThrow(/at least one voice phase/);
+  });
+
   it('calls the load generator saturated when simulator + emulators fill their cores', () => {
     const busy = { voice: { cpuSec: 1, coreShare: 0.2 }, emulators: { cpuSec: 1, coreShare: 0.5 }, simulator: { cpuSec: 1, coreShare: 0.45 } };
     expect(step(200, { processes: busy }).loadGeneratorSaturated).toBe(true);
