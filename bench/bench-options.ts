@@ -21,7 +21,8 @@ export interface BenchOptions {
   /**
    * Voice phases per step, each followed by a floor phase (the first also preceded by one): the
    * step's ratio is then the median of N ratios, each against the floor just around it in time.
-   * Only round 1 measures memory per added call. 1 = floor, voice, floor.
+   * Every round is the same phase (half-load window included); the step's memory figures are
+   * round 1's. 1 = floor, voice, floor.
    */
   rounds: number;
   profile: boolean;

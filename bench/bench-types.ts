@@ -119,8 +119,8 @@ export interface StepResult {
   cpuRatioToFloor: number | null;
   /**
    * `--rounds N`: the step ran N voice phases, each between two floor phases, so the ratio is a
-   * median of N ratios each measured against its own neighbours in time. `voice` is round 1 (the
-   * one with the memory measurement); absent with one round (runs before 2026-12-06 09:00).
+   * median of N ratios each measured against its own neighbours in time. `voice` is round 1 (its
+   * memory figures are the step's); absent with one round and in runs before 2026-12-06 09:00.
    */
   rounds?: RatioRound[];
   /** Rounds 2..N's voice phases and the floor phases between rounds, raw. */
