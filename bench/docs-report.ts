@@ -39,7 +39,7 @@ function stepRow(s: StepResult): string {
   return [
     s.concurrency,
     num(v.meanActiveCalls, 0),
-    num(v.cpuPerCallSecond * 1000, 2),
+    s.rounds === undefined ? num(v.cpuPerCallSecond * 1000, 2) : s.rounds.map((r) => num(r.voiceCpuPerCallSecond * 1000, 2)).join(' / '),
     floorText(s),
     ratioText(s),
     v.overheadMs ? `${num(v.overheadMs.p50, 0)} / ${num(v.overheadMs.p95, 0)} / ${num(v.overheadMs.p99, 0)}` : '-',
@@ -118,7 +118,7 @@ export function generatedBlock(r: BenchResults, resultsPath: string): string {
         ? `each voice step first holds half its calls for a ${s.memorySec} s window and then steps up in the same process (RSS per added call); `
         : '') +
       (s.rounds !== undefined && s.rounds > 1
-        ? `${s.rounds} rounds per step (floor, then voice and floor ${s.rounds} times; the ratio is the median of the rounds', each against the floor phases on either side of it; memory from round 1); `
+        ? `${s.rounds} rounds per step (floor, then voice and floor ${s.rounds} times; each round holds the half-load window; the ratio is the median of the rounds', each against the floor phases on either side of it; voice CPU per round; memory and the other columns from round 1); `
         : '') +
       `TTS realtimeFactor ${s.realtimeFactor}; caller script \`${s.script}\`. Raw: \`${resultsPath}\`.`,
     '',

@@ -52,6 +52,7 @@ describe('a step measured in rounds', () => {
     const row = lines[2]!.split('|').map((c) => c.trim());
     expect(row[header.indexOf('ratio')]).toBe('x2.00, median of 2 rounds: x2.10, x1.90');
     expect(row[header.indexOf('late frames')]).toBe('0 / 3');
+    expect(row[header.indexOf('voice CPU ms / call-s')]).toBe('2.10 / 1.90');
     expect(row[header.indexOf('targets met')]).toBe('no');
   });
 
