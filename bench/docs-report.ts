@@ -4,7 +4,7 @@ import { BENCH_SCRIPTS } from './bench-script';
 import type { BenchResults, ProfileSummary, StepResult } from './bench-types';
 import { renderChart } from './chart-svg';
 import { TARGETS } from './step-metrics';
-import { floorText, ratioText } from './summary-text';
+import { floorText, lateFramesText, ratioText } from './summary-text';
 
 /** docs/benchmarks.md is hand-written prose around blocks the bench regenerates, one per caller script. */
 export const BLOCK_START = '<!-- bench:results:start (written by npm run bench; edits inside are overwritten) -->';
@@ -46,7 +46,7 @@ function stepRow(s: StepResult): string {
     `${num(v.probeLatencyMs.p50)} / ${num(v.probeLatencyMs.p99)}`,
     v.eventLoopDelayP99Ms === null ? '?' : num(v.eventLoopDelayP99Ms),
     v.loopProbe ? `${num(v.loopProbe.delayP99Ms, 0)} / ${num(v.loopProbe.delayMaxMs, 0)} / ${num(v.loopProbe.gcPauseMaxMs, 0)}` : '-',
-    s.rounds === undefined ? `${c.lateFrames}` : s.rounds.map((r) => r.lateFrames).join(' / '),
+    lateFramesText(s, ' / '),
     `${c.failed}/${c.calls}`,
     `${c.protocolViolations}`,
     v.lowerLevel === undefined ? '-' : `${kb(v.lowerLevel.rssPerAddedCallBytes)} (${num(v.lowerLevel.meanActiveCalls, 0)} →)`,

@@ -122,7 +122,7 @@ export function combineStep(voices: PhaseResult | readonly PhaseResult[], floors
     floorAfter: after ?? null,
     floorCpuPerCallSecond: floorCpu,
     floorDrift: before !== undefined && after !== undefined && before.cpuPerCallSecond > 0 ? after.cpuPerCallSecond / before.cpuPerCallSecond : null,
-    cpuRatioToFloor: all.length === 1 ? (rounds[0]?.ratio ?? null) : (median(ratios) ?? null),
+    cpuRatioToFloor: median(ratios) ?? null, // one round: its own ratio
     ...(all.length > 1 ? { rounds, laterPhases: [...laterVoices, ...floors.slice(1, -1)] } : {}),
     busiest,
     loadGeneratorSaturated,

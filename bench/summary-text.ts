@@ -19,9 +19,14 @@ export function floorText(s: StepResult): string {
 export function ratioText(s: StepResult): string {
   if (s.cpuRatioToFloor === null) return '-';
   const judged = `x${s.cpuRatioToFloor.toFixed(2)}`;
-  if (s.rounds === undefined || s.rounds.length < 2) return judged;
+  if (s.rounds === undefined) return judged;
   const each = s.rounds.map((r) => (r.ratio === null ? '-' : `x${r.ratio.toFixed(2)}`)).join(', ');
   return `${judged}, median of ${s.rounds.length} rounds: ${each}`;
+}
+
+/** Late frames: the step's, or each round's in the order they ran. */
+export function lateFramesText(s: StepResult, separator: string): string {
+  return s.rounds === undefined ? `${s.voice.callers.lateFrames}` : s.rounds.map((r) => r.lateFrames).join(separator);
 }
 
 /** One line per step on stderr while the bench runs. */
@@ -34,7 +39,7 @@ export function formatStepLine(s: StepResult): string {
     s.floorCpuPerCallSecond !== null ? `floor ${floorText(s)} (${ratioText(s)})` : 'no floor',
     `overhead p99 ${ms(v.overheadMs?.p99)}`,
     `probe p99 ${ms(v.probeLatencyMs.p99)}`,
-    `late ${s.rounds === undefined ? v.callers.lateFrames : s.rounds.map((r) => r.lateFrames).join('/')}`,
+    `late ${lateFramesText(s, '/')}`,
     `failed ${v.callers.failed}/${v.callers.calls}`,
     `RSS/call ${kb(v.rssPerCallBytes)}${v.peakRssPerCallBytes === undefined ? '' : ` (peak ${kb(v.peakRssPerCallBytes)})`}` +
       `${v.lowerLevel === undefined ? '' : `, per added call ${kb(v.lowerLevel.rssPerAddedCallBytes)}`}`,
